@@ -1,0 +1,60 @@
+import { Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { cors } from 'hono/cors';
+import { controlHandlers } from './control/handlers.js';
+import { registerDocs } from './docs/routes.js';
+import { errors, renderError } from './errors.js';
+import { authenticate } from './middleware/auth.js';
+import { latency } from './middleware/latency.js';
+import { validate } from './middleware/validate.js';
+import { buildOperations, type Operation } from './openapi/operations.js';
+import { resourceHandlers, type Handler } from './resources/actions.js';
+import { ResourceEngine } from './resources/engine.js';
+import type { AppDeps, AppEnv } from './types.js';
+
+/**
+ * The Hono app. Routes are generated from openapi.yaml at start; each request runs one
+ * fixed pipeline: operation → auth + scopes → validation (openapi-backend) → handler.
+ */
+export function createApp(deps: AppDeps): Hono<AppEnv> {
+  const app = new Hono<AppEnv>();
+  const operations = buildOperations(deps.spec);
+  const engine = new ResourceEngine({ spec: deps.spec, store: deps.store, clock: deps.clock });
+  const handlers: Record<string, Handler> = { ...resourceHandlers(deps, engine), ...controlHandlers(deps) };
+  const missing = operations.filter((op) => !handlers[op.id]).map((op) => op.id);
+  if (missing.length) throw new Error(`openapi.yaml has operations without a handler: ${missing.join(', ')}`);
+
+  app.onError((err, c) => renderError(err, c, (e) => deps.logger.error(`${c.req.method} ${c.req.path} failed`, e)));
+  app.notFound((c) => renderError(errors.routeNotFound(c.req.method, c.req.path), c));
+  app.use('*', cors({
+    origin: '*',
+    allowHeaders: ['Authorization', 'Content-Type', 'Prefer'],
+    exposeHeaders: ['X-RateLimit-Limit', 'X-RateLimit-Remaining', 'X-RateLimit-Reset', 'Retry-After'],
+  }));
+  app.use('*', bodyLimit({
+    maxSize: deps.config.bodyLimit,
+    onError: (c) => renderError(errors.payloadTooLarge(deps.config.bodyLimit), c),
+  }));
+  if (deps.config.latency > 0) app.use('/v1/*', latency(deps.config.latency));
+
+  const auth = authenticate(deps.keys);
+  const check = validate(deps.spec);
+  const allowed = new Map<string, string[]>();
+  for (const op of operations) {
+    const handler = handlers[op.id]!;
+    app.on(op.method.toUpperCase(), op.routePath, function selectOperation(c, next) {
+      c.set('op', op);
+      return next();
+    }, auth, check, (c) => handler(c));
+    allowed.set(op.routePath, [...(allowed.get(op.routePath) ?? []), op.method.toUpperCase()]);
+  }
+  for (const [routePath, methods] of allowed) {
+    app.all(routePath, (c) => {
+      throw errors.methodNotAllowed(c.req.method, c.req.path, methods);
+    });
+  }
+  registerDocs(app, deps.spec);
+  return app;
+}
+
+export type { Operation };

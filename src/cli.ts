@@ -1,0 +1,58 @@
+#!/usr/bin/env node
+import { ConfigError, helpText, parseConfig } from './config.js';
+import { startServer } from './server.js';
+import { VERSION } from './version.js';
+
+/** The only file that reads argv and env, prints the banner and exits the process. */
+async function main(): Promise<void> {
+  let parsed;
+  try {
+    parsed = parseConfig(process.argv.slice(2), process.env);
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`commflow-mock: ${err.message} (see --help)\n`);
+      process.exit(2);
+    }
+    throw err;
+  }
+  if (parsed.kind === 'help') {
+    process.stdout.write(`${helpText(VERSION)}\n`);
+    return;
+  }
+  if (parsed.kind === 'version') {
+    process.stdout.write(`${VERSION}\n`);
+    return;
+  }
+  const { config } = parsed;
+  const server = await startServer(config);
+  if (config.logLevel !== 'silent') {
+    process.stdout.write(
+      `commflow-mock ${VERSION} listening on ${server.url}\n` +
+        `  API base URL:  ${server.url}/v1\n` +
+        `  Test API key:  ${server.apiKey}\n` +
+        `  Live API key:  ${server.liveApiKey}\n` +
+        `  Playground:    ${server.url}/docs\n`,
+    );
+  } else {
+    process.stdout.write(`${server.url}\n`);
+  }
+  let closing = false;
+  const shutdown = (signal: string) => {
+    if (closing) return;
+    closing = true;
+    server.close().then(
+      () => process.exit(0),
+      (err: unknown) => {
+        process.stderr.write(`commflow-mock: error while stopping on ${signal}: ${String(err)}\n`);
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGINT', () => shutdown('SIGINT'));
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`commflow-mock: ${err instanceof Error ? err.message : String(err)}\n`);
+  process.exit(1);
+});

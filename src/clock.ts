@@ -1,0 +1,46 @@
+/**
+ * The mock clock: every timestamp, window and schedule reads time from here.
+ * Real time by default; can be frozen at an instant or shifted by an offset.
+ */
+export interface Clock {
+  /** Milliseconds since the epoch, as the mock sees them. */
+  now(): number;
+  /** ISO 8601 UTC with 'Z' and no milliseconds, the API's timestamp format. */
+  iso(): string;
+  /** Freeze at an instant (ms since the epoch). */
+  freeze(at: number): void;
+  /** Move forward (or back, with a negative number), frozen or not. */
+  advance(ms: number): void;
+  /** Back to real time. */
+  reset(): void;
+  readonly frozen: boolean;
+}
+
+export function toIso(ms: number): string {
+  return new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
+}
+
+export function createClock(realNow: () => number = Date.now): Clock {
+  let frozenAt: number | null = null;
+  let offset = 0;
+  const clock: Clock = {
+    now: () => (frozenAt ?? realNow()) + offset,
+    iso: () => toIso(clock.now()),
+    freeze(at) {
+      frozenAt = at;
+      offset = 0;
+    },
+    advance(ms) {
+      if (frozenAt !== null) frozenAt += ms;
+      else offset += ms;
+    },
+    reset() {
+      frozenAt = null;
+      offset = 0;
+    },
+    get frozen() {
+      return frozenAt !== null;
+    },
+  };
+  return clock;
+}

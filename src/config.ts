@@ -1,0 +1,133 @@
+import { parseArgs } from 'node:util';
+import { fileURLToPath } from 'node:url';
+import { LOG_LEVELS, type LogLevel } from './logger.js';
+import type { Plan } from './store/types.js';
+
+export interface Config {
+  port: number;
+  host: string;
+  seed: number;
+  /** Directory of hand-written fixtures and generate.json. */
+  fixtures: string;
+  /** Generate this many contacts, conversations and tickets (benchmarks). */
+  fixturesScale?: number;
+  /** Persist state to this JSON file. */
+  data?: string;
+  plan: Plan;
+  /** Added to every /v1 response, in milliseconds. */
+  latency: number;
+  logLevel: LogLevel;
+  /** Largest accepted request body, in bytes. */
+  bodyLimit: number;
+}
+
+export const DEFAULT_FIXTURES = fileURLToPath(new URL('../fixtures', import.meta.url));
+
+export const defaults: Config = {
+  port: 4010,
+  host: '127.0.0.1',
+  seed: 1,
+  fixtures: DEFAULT_FIXTURES,
+  plan: 'professional',
+  latency: 0,
+  logLevel: 'info',
+  bodyLimit: 1024 * 1024,
+};
+
+export class ConfigError extends Error {}
+
+type Kind = 'port' | 'int' | 'string' | 'plan' | 'level';
+
+interface Flag {
+  key: keyof Config;
+  flag: string;
+  env: string;
+  kind: Kind;
+  help: string;
+  arg: string;
+}
+
+/** Every option, once: its flag, its environment variable, its type and its help line. */
+export const FLAGS: Flag[] = [
+  { key: 'port', flag: 'port', env: 'COMMFLOW_MOCK_PORT', kind: 'port', arg: 'N', help: 'Port to listen on; 0 picks a free one (default 4010)' },
+  { key: 'host', flag: 'host', env: 'COMMFLOW_MOCK_HOST', kind: 'string', arg: 'HOST', help: 'Address to bind (default 127.0.0.1)' },
+  { key: 'seed', flag: 'seed', env: 'COMMFLOW_MOCK_SEED', kind: 'int', arg: 'N', help: 'Seed of the generated fixtures (default 1)' },
+  { key: 'fixtures', flag: 'fixtures', env: 'COMMFLOW_MOCK_FIXTURES', kind: 'string', arg: 'DIR', help: 'Directory of hand-written fixtures (default: the bundled ones)' },
+  { key: 'fixturesScale', flag: 'fixtures-scale', env: 'COMMFLOW_MOCK_FIXTURES_SCALE', kind: 'int', arg: 'N', help: 'Generate N contacts, conversations and tickets (for benchmarks)' },
+  { key: 'data', flag: 'data', env: 'COMMFLOW_MOCK_DATA', kind: 'string', arg: 'FILE', help: 'Persist state in this JSON file (default: memory only)' },
+  { key: 'plan', flag: 'plan', env: 'COMMFLOW_MOCK_PLAN', kind: 'plan', arg: 'PLAN', help: 'Plan of the default keys: starter, professional or business' },
+  { key: 'latency', flag: 'latency', env: 'COMMFLOW_MOCK_LATENCY', kind: 'int', arg: 'MS', help: 'Delay every /v1 response by MS milliseconds (default 0)' },
+  { key: 'bodyLimit', flag: 'body-limit', env: 'COMMFLOW_MOCK_BODY_LIMIT', kind: 'int', arg: 'BYTES', help: 'Largest request body accepted (default 1048576)' },
+  { key: 'logLevel', flag: 'log-level', env: 'COMMFLOW_MOCK_LOG_LEVEL', kind: 'level', arg: 'LEVEL', help: 'silent, error, warn, info or debug (default info)' },
+];
+
+function convert(flag: Flag, raw: string, source: string): unknown {
+  const bad = (allowed: string) => new ConfigError(`Invalid ${source} '${raw}': ${allowed}.`);
+  switch (flag.kind) {
+    case 'port': {
+      if (!/^\d+$/.test(raw) || Number(raw) > 65535) throw bad('expected a port number from 0 to 65535');
+      return Number(raw);
+    }
+    case 'int': {
+      if (!/^\d+$/.test(raw) || !Number.isSafeInteger(Number(raw))) throw bad('expected a whole number, 0 or more');
+      return Number(raw);
+    }
+    case 'plan':
+      if (!['starter', 'professional', 'business'].includes(raw)) throw bad('expected starter, professional or business');
+      return raw;
+    case 'level':
+      if (!(LOG_LEVELS as readonly string[]).includes(raw)) throw bad(`expected one of ${LOG_LEVELS.join(', ')}`);
+      return raw;
+    default:
+      if (raw === '') throw bad('expected a value');
+      return raw;
+  }
+}
+
+export type ParsedArgs = { kind: 'run'; config: Config } | { kind: 'help' } | { kind: 'version' };
+
+/** Flags override environment variables, which override defaults. Pure: no process access. */
+export function parseConfig(argv: string[], env: Record<string, string | undefined>): ParsedArgs {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      strict: true,
+      allowPositionals: false,
+      options: {
+        ...Object.fromEntries(FLAGS.map((f) => [f.flag, { type: 'string' as const }])),
+        help: { type: 'boolean', short: 'h' },
+        version: { type: 'boolean', short: 'v' },
+      },
+    });
+  } catch (err) {
+    throw new ConfigError((err as Error).message.split('\n')[0]);
+  }
+  if (parsed.values.help) return { kind: 'help' };
+  if (parsed.values.version) return { kind: 'version' };
+  const config: Config = { ...defaults };
+  const values = parsed.values as Record<string, unknown>;
+  for (const flag of FLAGS) {
+    const fromFlag = values[flag.flag];
+    const fromEnv = env[flag.env];
+    if (typeof fromFlag === 'string') (config as unknown as Record<string, unknown>)[flag.key] = convert(flag, fromFlag, `--${flag.flag}`);
+    else if (fromEnv !== undefined && fromEnv !== '') (config as unknown as Record<string, unknown>)[flag.key] = convert(flag, fromEnv, flag.env);
+  }
+  return { kind: 'run', config };
+}
+
+export function helpText(version: string): string {
+  const rows = FLAGS.map((f) => `  --${`${f.flag} ${f.arg}`.padEnd(24)}${f.help}\n  ${''.padEnd(26)}env ${f.env}`);
+  return [
+    `commflow-mock ${version}: a local, stateful, spec-validated CommFlow API sandbox`,
+    '',
+    'Usage: commflow-mock [options]',
+    '',
+    'Options:',
+    ...rows,
+    `  ${'-h, --help'.padEnd(26)}Show this help`,
+    `  ${'-v, --version'.padEnd(26)}Show the version`,
+    '',
+    'Default API keys: sk_test_commflow and sk_live_commflow (all scopes).',
+  ].join('\n');
+}

@@ -1,0 +1,95 @@
+import type { Context } from 'hono';
+import type { ContentfulStatusCode } from 'hono/utils/http-status';
+
+/** The six error types of the CommFlow overview. */
+export type ErrorType =
+  | 'invalid_request_error'
+  | 'authentication_error'
+  | 'authorization_error'
+  | 'not_found_error'
+  | 'rate_limit_error'
+  | 'api_error';
+
+export interface ErrorBody {
+  error: { type: ErrorType; code: string; message: string; param: string | null };
+}
+
+/** The one error class: everything that answers an error throws this. */
+export class ApiError extends Error {
+  constructor(
+    readonly status: ContentfulStatusCode,
+    readonly type: ErrorType,
+    readonly code: string,
+    message: string,
+    readonly param: string | null = null,
+    readonly headers: Record<string, string> = {},
+  ) {
+    super(message);
+    this.name = 'ApiError';
+  }
+
+  toJSON(): ErrorBody {
+    return { error: { type: this.type, code: this.code, message: this.message, param: this.param } };
+  }
+}
+
+/** The error catalogue: every error the mock can answer, by situation. */
+export const errors = {
+  invalidJson: (detail: string) =>
+    new ApiError(400, 'invalid_request_error', 'invalid_json', `The request body is not valid JSON: ${detail}`),
+  invalidQuery: (param: string | null, message: string, code = 'invalid_parameter') =>
+    new ApiError(400, 'invalid_request_error', code, message, param),
+  invalidHeader: (param: string, message: string) =>
+    new ApiError(400, 'invalid_request_error', 'invalid_header', message, param),
+  validation: (param: string | null, message: string, code = 'invalid_parameter') =>
+    new ApiError(422, 'invalid_request_error', code, message, param),
+  payloadTooLarge: (limit: number) =>
+    new ApiError(413, 'invalid_request_error', 'payload_too_large',
+      `The request body is larger than the limit of ${limit} bytes.`),
+  unsupportedMediaType: (got: string) =>
+    new ApiError(415, 'invalid_request_error', 'unsupported_media_type',
+      `The request body must be JSON sent with 'Content-Type: application/json', not '${got}'.`),
+  missingCredentials: () =>
+    new ApiError(401, 'authentication_error', 'missing_api_key',
+      "No API key provided. Send 'Authorization: Bearer <key>', for example 'Bearer sk_test_commflow'."),
+  malformedAuthorization: () =>
+    new ApiError(401, 'authentication_error', 'invalid_authorization_header',
+      "The Authorization header must have the form 'Bearer <key>'."),
+  invalidApiKey: (prefix: string) =>
+    new ApiError(401, 'authentication_error', 'invalid_api_key', `The API key '${prefix}…' is not valid.`),
+  revokedApiKey: (prefix: string) =>
+    new ApiError(401, 'authentication_error', 'api_key_revoked', `The API key '${prefix}…' has been revoked.`),
+  missingScope: (scope: string, credential = 'API key') =>
+    new ApiError(403, 'authorization_error', 'missing_scope',
+      `This request needs the '${scope}' scope, which the ${credential} does not have.`),
+  notFound: (resource: string, id: string, param = 'id') =>
+    new ApiError(404, 'not_found_error', 'resource_not_found', `No ${resource} with id '${id}' exists.`, param),
+  routeNotFound: (method: string, path: string) =>
+    new ApiError(404, 'not_found_error', 'route_not_found', `No route matches ${method} ${path}.`),
+  methodNotAllowed: (method: string, path: string, allowed: string[]) =>
+    new ApiError(405, 'invalid_request_error', 'method_not_allowed',
+      `${method} is not allowed on ${path}. Allowed: ${allowed.join(', ')}.`, null, { Allow: allowed.join(', ') }),
+  internal: () => new ApiError(500, 'api_error', 'internal_error', 'An unexpected error occurred.'),
+};
+
+/** Shortens a credential to a prefix safe to show in messages and logs. */
+export function redact(secret: string): string {
+  const m = /^(sk_(?:test|live)_|[a-z]+_)?/.exec(secret);
+  const keep = Math.min(secret.length, (m?.[0].length ?? 0) + 4);
+  return secret.slice(0, keep);
+}
+
+export type ErrorLogger = (err: unknown, c: Context) => void;
+
+/** The single renderer of the CommFlow error envelope. */
+export function renderError(err: unknown, c: Context, log?: ErrorLogger): Response {
+  let apiError: ApiError;
+  if (err instanceof ApiError) {
+    apiError = err;
+  } else {
+    log?.(err, c);
+    apiError = errors.internal();
+  }
+  for (const [name, value] of Object.entries(apiError.headers)) c.header(name, value);
+  return c.json(apiError.toJSON(), apiError.status);
+}

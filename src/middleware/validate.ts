@@ -1,0 +1,38 @@
+import type { MiddlewareHandler } from 'hono';
+import { errors } from '../errors.js';
+import type { Spec } from '../openapi/spec.js';
+import { getValidator } from '../openapi/validator.js';
+import type { AppEnv } from '../types.js';
+
+const JSON_TYPE = /^application\/(?:[\w.+-]+\+)?json$/i;
+
+/** Reads a JSON body: empty is undefined; anything but JSON is a 415; bad JSON is a 400. */
+async function readBody(req: Request): Promise<unknown> {
+  const text = await req.text();
+  if (text.trim() === '') return undefined;
+  const type = (req.headers.get('content-type') ?? '').split(';')[0]!.trim();
+  if (!JSON_TYPE.test(type)) throw errors.unsupportedMediaType(type || 'none');
+  try {
+    return JSON.parse(text) as unknown;
+  } catch (err) {
+    throw errors.invalidJson((err as Error).message);
+  }
+}
+
+/** Validates the matched operation's path, query, headers and body against openapi.yaml. */
+export function validate(spec: Spec): MiddlewareHandler<AppEnv> {
+  return async function validateRequest(c, next) {
+    const op = c.get('op');
+    const body = op.body === 'none' ? undefined : await readBody(c.req.raw);
+    const validator = await getValidator(spec);
+    const url = c.req.url;
+    const q = url.indexOf('?');
+    c.set('input', validator.validate(op, {
+      params: c.req.param() as Record<string, string>,
+      search: q < 0 ? '' : url.slice(q + 1),
+      headers: c.req.header(),
+      body,
+    }));
+    return next();
+  };
+}

@@ -1,0 +1,110 @@
+import type { ErrorObject, ValidateFunction } from 'ajv';
+import { errors } from '../errors.js';
+import { toApiError } from './messages.js';
+import type { Operation } from './operations.js';
+import type { Spec } from './spec.js';
+
+export interface RequestParts {
+  params: Record<string, string>;
+  /** Raw query string, without '?'. */
+  search: string;
+  headers: Record<string, string>;
+  /** Parsed JSON body, or undefined when there is none. */
+  body?: unknown;
+}
+
+export interface ValidInput {
+  params: Record<string, string>;
+  query: Record<string, unknown>;
+  body: Record<string, unknown>;
+}
+
+export interface Validator {
+  /** Validates a matched request against its operation; throws the CommFlow error on failure. */
+  validate(op: Operation, parts: RequestParts): ValidInput;
+}
+
+/** OpenAPI annotations that are not JSON Schema keywords; ajv's strict mode must know them. */
+const OPENAPI_KEYWORDS = ['example', 'xml', 'externalDocs', 'discriminator', 'deprecated'];
+
+/**
+ * Splits a raw query string by the operation's parameters. Unknown parameters and
+ * repeated single-valued ones are rejected here, before the schema sees them.
+ */
+export function readQuery(op: Operation, search: string): Record<string, string | string[]> {
+  const out: Record<string, string | string[]> = Object.create(null);
+  if (!search) return out;
+  for (const [name, value] of new URLSearchParams(search)) {
+    const param = op.query.get(name);
+    if (!param) {
+      const allowed = [...op.query.keys()];
+      throw errors.invalidQuery(name,
+        allowed.length ? `Unknown query parameter '${name}'. Allowed: ${allowed.join(', ')}.` : `Unknown query parameter '${name}'. This operation takes none.`,
+        'unknown_parameter');
+    }
+    const values = param.commaList ? value.split(',') : [value];
+    const previous = out[name];
+    if (param.isArray) out[name] = [...((previous as string[] | undefined) ?? []), ...values];
+    else if (previous !== undefined) throw errors.invalidQuery(name, `The '${name}' parameter must be given once.`);
+    else out[name] = value;
+  }
+  return out;
+}
+
+let shared: Promise<Validator> | undefined;
+
+/**
+ * The validator built from openapi.yaml by openapi-backend. Validators are compiled
+ * lazily per operation and cached for the process: the spec is immutable.
+ */
+export function getValidator(spec: Spec): Promise<Validator> {
+  shared ??= buildValidator(spec);
+  return shared;
+}
+
+async function buildValidator(spec: Spec): Promise<Validator> {
+  const [{ OpenAPIBackend }, { default: addFormats }] = await Promise.all([
+    import('openapi-backend'),
+    import('ajv-formats'),
+  ]);
+  const api = new OpenAPIBackend({
+    definition: structuredClone(spec) as never,
+    quick: true,
+    strict: true,
+    coerceTypes: true,
+    ajvOpts: { allErrors: true, verbose: true, strict: true },
+    customizeAjv: (ajv) => {
+      (addFormats as unknown as (a: typeof ajv) => void)(ajv);
+      for (const keyword of OPENAPI_KEYWORDS) if (!(keyword in ajv.RULES.keywords)) ajv.addKeyword(keyword);
+      return ajv;
+    },
+  });
+  await api.init();
+  const cache = new Map<string, ValidateFunction[]>();
+  const validatorsFor = (op: Operation) => {
+    let list = cache.get(op.id);
+    if (!list) {
+      list = (api.validator.getRequestValidatorsForOperation(op.id) ?? []) as ValidateFunction[];
+      cache.set(op.id, list);
+    }
+    return list;
+  };
+
+  return {
+    validate(op, parts) {
+      const query = readQuery(op, parts.search);
+      const input: Record<string, unknown> = { path: { ...parts.params }, query, header: parts.headers, cookie: {} };
+      if (op.body !== 'none') input.requestBody = parts.body ?? {};
+      const found: ErrorObject[] = [];
+      for (const validate of validatorsFor(op)) {
+        if (!validate(input)) found.push(...(validate.errors ?? []));
+      }
+      if (found.length) throw toApiError(found);
+      return {
+        params: input.path as Record<string, string>,
+        query: { ...op.queryDefaults, ...query },
+        body: (input.requestBody ?? {}) as Record<string, unknown>,
+      };
+    },
+  };
+}

@@ -1,0 +1,95 @@
+import type { Context } from 'hono';
+import { errors } from '../errors.js';
+import type { Workspace } from '../store/store.js';
+import type { AppDeps, AppEnv } from '../types.js';
+import type { WriteContext } from './descriptors.js';
+import type { ResourceEngine } from './engine.js';
+
+export type Handler = (c: Context<AppEnv>) => Promise<Response> | Response;
+
+type Action = 'list' | 'get' | 'create' | 'replace' | 'update' | 'delete';
+
+/** operationId → (resource, action): the only table that ties openapi.yaml to the engine. */
+export const RESOURCE_ACTIONS: Record<string, [resource: string, action: Action]> = {
+  listUsers: ['users', 'list'],
+  getUser: ['users', 'get'],
+  listConversations: ['conversations', 'list'],
+  createConversation: ['conversations', 'create'],
+  getConversation: ['conversations', 'get'],
+  replaceConversation: ['conversations', 'replace'],
+  updateConversation: ['conversations', 'update'],
+  deleteConversation: ['conversations', 'delete'],
+  listMessages: ['messages', 'list'],
+  createMessage: ['messages', 'create'],
+  getMessage: ['messages', 'get'],
+  listContacts: ['contacts', 'list'],
+  createContact: ['contacts', 'create'],
+  getContact: ['contacts', 'get'],
+  replaceContact: ['contacts', 'replace'],
+  updateContact: ['contacts', 'update'],
+  deleteContact: ['contacts', 'delete'],
+  listTickets: ['tickets', 'list'],
+  createTicket: ['tickets', 'create'],
+  getTicket: ['tickets', 'get'],
+  replaceTicket: ['tickets', 'replace'],
+  updateTicket: ['tickets', 'update'],
+  deleteTicket: ['tickets', 'delete'],
+  listWebhooks: ['webhooks', 'list'],
+  createWebhook: ['webhooks', 'create'],
+  getWebhook: ['webhooks', 'get'],
+  replaceWebhook: ['webhooks', 'replace'],
+  updateWebhook: ['webhooks', 'update'],
+  deleteWebhook: ['webhooks', 'delete'],
+  listWebhookDeliveries: ['deliveries', 'list'],
+};
+
+/** The caller's workspace; a key whose workspace is gone is no longer valid. */
+export async function workspaceOf(c: Context<AppEnv>, deps: AppDeps): Promise<Workspace> {
+  const principal = c.get('principal');
+  const ws = principal && deps.store.workspace(principal.workspaceId);
+  if (!ws) throw errors.invalidApiKey(principal?.credentialId ?? 'none');
+  return ws;
+}
+
+function writeContext(ws: Workspace, deps: AppDeps): WriteContext {
+  return { ws, userId: ws.data.workspace.owner_id, now: deps.clock.iso() };
+}
+
+/** Handlers for every resource operation, all through the one engine. */
+export function resourceHandlers(deps: AppDeps, engine: ResourceEngine): Record<string, Handler> {
+  const handlers: Record<string, Handler> = {};
+  for (const [operationId, [resource, action]] of Object.entries(RESOURCE_ACTIONS)) {
+    handlers[operationId] = async (c) => {
+      const ws = await workspaceOf(c, deps);
+      const input = c.get('input');
+      const op = c.get('op');
+      switch (action) {
+        case 'list': {
+          const url = c.req.url;
+          const q = url.indexOf('?');
+          return c.json(engine.list(ws, resource, op, input, c.req.path, q < 0 ? '' : url.slice(q + 1)));
+        }
+        case 'get':
+          return c.json({ data: engine.get(ws, resource, input.params) });
+        case 'create':
+          return c.json({ data: await engine.create(ws, resource, op, writeContext(ws, deps), input) }, 201);
+        case 'replace':
+        case 'update':
+          return c.json({ data: await engine.update(ws, resource, op, writeContext(ws, deps), input, action === 'update') });
+        case 'delete':
+          await engine.remove(ws, resource, writeContext(ws, deps), input.params);
+          return c.body(null, 204);
+      }
+    };
+  }
+  handlers.getMe = async (c) => {
+    const ws = await workspaceOf(c, deps);
+    const { workspace } = ws.data;
+    const user = ws.collections.users.get(workspace.owner_id);
+    if (!user) throw errors.notFound('user', workspace.owner_id);
+    return c.json({
+      data: { id: user.id, email: user.email, name: user.name, workspace: { id: workspace.id, name: workspace.name } },
+    });
+  };
+  return handlers;
+}

@@ -1,0 +1,226 @@
+import type { Clock } from '../clock.js';
+import { errors } from '../errors.js';
+import type { Operation } from '../openapi/operations.js';
+import { enumRanks, propertiesOf, requestSchemaOf, writeDefaults } from '../openapi/schema-info.js';
+import type { Spec } from '../openapi/spec.js';
+import type { ValidInput } from '../openapi/validator.js';
+import { sortRecords, type Order, type Ranker } from '../store/collection.js';
+import type { Store, Workspace } from '../store/store.js';
+import type { Rec } from '../store/types.js';
+import { descriptors as allDescriptors, type ResourceDescriptor, type WriteContext } from './descriptors.js';
+import { and, buildPredicate, pageEnvelope, paginate, searchPredicate } from './query.js';
+
+export interface Mutation {
+  kind: 'created' | 'updated' | 'deleted';
+  resource: string;
+  workspaceId: string;
+  /** The record as the API returns it (the last state, for deletions). */
+  record: Rec;
+  previous?: Rec;
+}
+
+export interface EngineDeps {
+  spec: Spec;
+  store: Store;
+  clock: Clock;
+  /** Called after a write is committed (persisted with --data), never before. */
+  onCommit?: (mutations: Mutation[]) => void;
+}
+
+export interface ListPage {
+  data: Rec[];
+  meta: ReturnType<typeof pageEnvelope>['meta'];
+  links: ReturnType<typeof pageEnvelope>['links'];
+}
+
+/** The generic engine: list / get / create / replace / patch / remove over any descriptor. */
+export class ResourceEngine {
+  private ranks = new Map<string, Record<string, Map<unknown, number>>>();
+  private fieldOrder = new Map<string, string[]>();
+  private defaults = new Map<string, Record<string, unknown>>();
+  private texts = new WeakMap<Rec, string>();
+
+  constructor(private readonly deps: EngineDeps, private readonly descriptors = allDescriptors) {}
+
+  private rankerFor(d: ResourceDescriptor, field: string): Ranker | undefined {
+    let ranks = this.ranks.get(d.schema);
+    if (!ranks) {
+      ranks = enumRanks(this.deps.spec, { $ref: `#/components/schemas/${d.schema}` });
+      this.ranks.set(d.schema, ranks);
+    }
+    const order = ranks[field];
+    return order ? (v) => (order.has(v) ? order.get(v)! : null) : undefined;
+  }
+
+  private defaultsFor(op: Operation): Record<string, unknown> {
+    let found = this.defaults.get(op.id);
+    if (!found) {
+      const schema = requestSchemaOf(this.deps.spec, op.path, op.method);
+      found = schema ? writeDefaults(this.deps.spec, schema) : {};
+      this.defaults.set(op.id, found);
+    }
+    return structuredClone(found);
+  }
+
+  private textOf(d: ResourceDescriptor, ws: Workspace): (r: Rec) => string {
+    return (r) => {
+      let text = this.texts.get(r);
+      if (text === undefined) {
+        const parts = d.searchFields.map((f) => r[f]).flat().filter((v) => v !== null && v !== undefined);
+        if (d.searchExtra) parts.push(d.searchExtra(r, ws));
+        text = parts.join('\n').toLowerCase();
+        this.texts.set(r, text);
+      }
+      return text;
+    };
+  }
+
+  /** The record with its keys in the spec's property order, so output is stable byte for byte. */
+  private shape(d: ResourceDescriptor, r: Rec): Rec {
+    let order = this.fieldOrder.get(d.schema);
+    if (!order) {
+      order = Object.keys(propertiesOf(this.deps.spec, { $ref: `#/components/schemas/${d.schema}` }));
+      this.fieldOrder.set(d.schema, order);
+    }
+    const out: Record<string, unknown> = {};
+    for (const key of order) if (key in r) out[key] = r[key];
+    for (const key of Object.keys(r)) if (!(key in out)) out[key] = r[key];
+    return out as Rec;
+  }
+
+  /** The record as the API shows it. */
+  present(d: ResourceDescriptor, r: Rec, reveal = false): Rec {
+    if (!d.hidden || reveal) return r;
+    const out = { ...r };
+    for (const f of d.hidden) delete out[f];
+    return out;
+  }
+
+  private parentOf(ws: Workspace, d: ResourceDescriptor, params: Record<string, string>): Rec | undefined {
+    if (!d.parent) return undefined;
+    const id = params[d.parent.param] ?? '';
+    const parent = ws.collections[d.parent.collection].get(id);
+    if (!parent) throw errors.notFound(d.parent.resource, id, d.parent.param);
+    return parent;
+  }
+
+  private find(ws: Workspace, d: ResourceDescriptor, params: Record<string, string>): Rec {
+    const parent = this.parentOf(ws, d, params);
+    const param = d.idParam ?? 'id';
+    const id = params[param] ?? '';
+    const record = ws.collections[d.collection].get(id);
+    if (!record || (parent && d.parent && record[d.parent.field] !== parent.id)) throw errors.notFound(d.name, id, param);
+    return record;
+  }
+
+  list(ws: Workspace, name: string, op: Operation, input: ValidInput, path: string, search: string): ListPage {
+    const d = this.descriptor(name);
+    const { query, params } = input;
+    const field = String(query.sort ?? 'created_at');
+    const order = (query.order ?? 'desc') as Order;
+    const page = Number(query.page ?? 1);
+    const perPage = Number(query.per_page ?? 25);
+    const rank = this.rankerFor(d, field);
+    const collection = ws.collections[d.collection];
+    const parent = this.parentOf(ws, d, params);
+    const base = parent && d.parent
+      ? sortRecords(collection.where(d.parent.field, parent.id), field, order, rank)
+      : collection.sorted(field, order, rank);
+    const fieldOf = (p: string) => d.filterFields?.[p] ?? p;
+    const predicate = and(buildPredicate(query, fieldOf), searchPredicate(query.q as string | undefined, this.textOf(d, ws)));
+    const { items, total } = paginate(base, predicate, page, perPage);
+    return { data: items.map((r) => this.present(d, r)), ...pageEnvelope(path, search, op.queryDefaults, page, perPage, total) };
+  }
+
+  get(ws: Workspace, name: string, params: Record<string, string>): Rec {
+    const d = this.descriptor(name);
+    return this.present(d, this.find(ws, d, params));
+  }
+
+  async create(ws: Workspace, name: string, op: Operation, ctx: WriteContext, input: ValidInput): Promise<Rec> {
+    const d = this.descriptor(name);
+    const parent = this.parentOf(ws, d, input.params);
+    const draft: Rec = {
+      ...this.defaultsFor(op),
+      ...input.body,
+      ...(parent && d.parent ? { [d.parent.field]: parent.id } : {}),
+      id: '',
+      created_at: ctx.now,
+      updated_at: ctx.now,
+    };
+    const record = this.shape(d, { ...draft, ...d.serverFields?.(ctx, draft), id: ws.newId(d.idPrefix) });
+    this.check(ws, d, record);
+    ws.collections[d.collection].put(record);
+    d.afterCreate?.(ctx, record);
+    const shown = this.present(d, record, d.revealOnCreate);
+    await this.commit([{ kind: 'created', resource: d.name, workspaceId: ws.id, record: this.present(d, record) }]);
+    return shown;
+  }
+
+  /** PUT (`merge` false: fields left out go back to their defaults) and PATCH (`merge` true). */
+  async update(ws: Workspace, name: string, op: Operation, ctx: WriteContext, input: ValidInput, merge: boolean): Promise<Rec> {
+    const d = this.descriptor(name);
+    const previous = this.find(ws, d, input.params);
+    const defaults = merge ? {} : this.defaultsFor(op);
+    const record = this.shape(d, {
+      ...previous,
+      ...defaults,
+      ...input.body,
+      id: previous.id,
+      created_at: previous.created_at,
+      updated_at: ctx.now,
+    });
+    this.check(ws, d, record);
+    ws.collections[d.collection].put(record);
+    await this.commit([{ kind: 'updated', resource: d.name, workspaceId: ws.id, record: this.present(d, record), previous: this.present(d, previous) }]);
+    return this.present(d, record);
+  }
+
+  async remove(ws: Workspace, name: string, ctx: WriteContext, params: Record<string, string>): Promise<void> {
+    const d = this.descriptor(name);
+    const record = this.find(ws, d, params);
+    ws.collections[d.collection].remove(record.id);
+    for (const c of d.cascade ?? []) {
+      for (const child of [...ws.collections[c.collection].where(c.field, record.id)]) ws.collections[c.collection].remove(child.id);
+    }
+    for (const other of Object.values(this.descriptors)) {
+      for (const ref of other.references ?? []) {
+        if (ref.collection !== d.collection || ref.when) continue;
+        const referencing = ws.collections[other.collection];
+        for (const r of [...referencing.where(ref.field, record.id)]) referencing.put({ ...r, [ref.field]: null, updated_at: ctx.now });
+      }
+    }
+    await this.commit([{ kind: 'deleted', resource: d.name, workspaceId: ws.id, record: this.present(d, record) }]);
+  }
+
+  private descriptor(name: string): ResourceDescriptor {
+    const d = this.descriptors[name];
+    if (!d) throw new Error(`No resource descriptor '${name}'`);
+    return d;
+  }
+
+  /** Referential sanity and uniqueness, which the schema alone cannot express. */
+  private check(ws: Workspace, d: ResourceDescriptor, record: Rec): void {
+    for (const ref of d.references ?? []) {
+      const value = record[ref.field];
+      if (value === null || value === undefined || (ref.when && !ref.when(record))) continue;
+      if (!ws.collections[ref.collection].has(String(value))) {
+        throw errors.validation(ref.field,
+          `The '${ref.field}' field must be the id of an existing ${ref.resource}; no ${ref.resource} '${String(value)}' exists.`,
+          'invalid_reference');
+      }
+    }
+    for (const field of d.unique ?? []) {
+      const wanted = String(record[field] ?? '').toLowerCase();
+      const clash = ws.collections[d.collection].values().find((r) => r.id !== record.id && String(r[field] ?? '').toLowerCase() === wanted);
+      if (clash) {
+        throw errors.validation(field, `A ${d.name} with ${field} '${String(record[field])}' already exists (${clash.id}).`, 'already_exists');
+      }
+    }
+  }
+
+  private async commit(mutations: Mutation[]): Promise<void> {
+    await this.deps.store.commit();
+    this.deps.onCommit?.(mutations);
+  }
+}

@@ -1,0 +1,83 @@
+import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
+import { serve } from '@hono/node-server';
+import { createApp } from './app.js';
+import { ApiKeys } from './auth/keys.js';
+import { createClock, type Clock } from './clock.js';
+import { defaults, type Config } from './config.js';
+import { createLogger, type Logger } from './logger.js';
+import { loadSpec } from './openapi/spec.js';
+import { getValidator } from './openapi/validator.js';
+import { DEFAULT_KEYS, Store } from './store/store.js';
+import type { AppDeps } from './types.js';
+
+export interface MockServer {
+  /** Base URL, e.g. `http://127.0.0.1:4010`; the API lives under `${url}/v1`. */
+  url: string;
+  port: number;
+  /** The default test key, `sk_test_commflow`. */
+  apiKey: string;
+  liveApiKey: string;
+  clock: Clock;
+  /** Restores the fixtures and drops every change. */
+  reset(): Promise<void>;
+  /** Stops listening and flushes `--data`. */
+  close(): Promise<void>;
+  /** For in-process requests: `app.fetch(request)`. */
+  app: ReturnType<typeof createApp>;
+}
+
+export interface BuildOptions extends Partial<Config> {
+  clock?: Clock;
+  logger?: Logger;
+}
+
+/** Everything the app needs, with no socket: what tests pass to createApp. */
+export async function buildDeps(options: BuildOptions = {}): Promise<AppDeps> {
+  const startedAt = performance.now();
+  const config: Config = { ...defaults, ...stripUndefined(options) };
+  const clock = options.clock ?? createClock();
+  const logger = options.logger ?? createLogger(config.logLevel);
+  const spec = await loadSpec();
+  const store = await Store.open({
+    dataFile: config.data,
+    fixtures: { dir: config.fixtures, seed: config.seed, scale: config.fixturesScale },
+    clock,
+    plan: config.plan,
+  });
+  return { config, spec, store, clock, keys: new ApiKeys(store, clock, config.plan), logger, startedAt };
+}
+
+function stripUndefined<T extends object>(o: T): Partial<T> {
+  return Object.fromEntries(Object.entries(o).filter(([k, v]) => v !== undefined && k !== 'clock' && k !== 'logger')) as Partial<T>;
+}
+
+/** Starts the mock on a socket. `port: 0` picks a free port. */
+export async function startServer(options: BuildOptions = {}): Promise<MockServer> {
+  const deps = await buildDeps(options);
+  const app = createApp(deps);
+  const server = await new Promise<Server>((resolve, reject) => {
+    const s = serve({ fetch: app.fetch, port: deps.config.port, hostname: deps.config.host }, () => resolve(s as Server));
+    s.once('error', reject);
+  });
+  // Warm up off the request path: compile validators and build the default workspace.
+  void getValidator(deps.spec).catch((err) => deps.logger.error('validator failed to load', err));
+  void deps.store.workspace(deps.store.defaultWorkspaceId)?.catch((err) => deps.logger.error('fixtures failed to load', err));
+  const { port } = server.address() as AddressInfo;
+  const host = deps.config.host.includes(':') ? `[${deps.config.host}]` : deps.config.host;
+  const displayHost = host === '0.0.0.0' || host === '[::]' ? '127.0.0.1' : host;
+  return {
+    url: `http://${displayHost}:${port}`,
+    port,
+    apiKey: DEFAULT_KEYS.test,
+    liveApiKey: DEFAULT_KEYS.live,
+    clock: deps.clock,
+    app,
+    reset: () => deps.store.reset(),
+    close: () =>
+      new Promise<void>((resolve, reject) => {
+        server.close((err) => (err ? reject(err) : resolve()));
+        server.closeAllConnections?.();
+      }).then(() => deps.store.commit()),
+  };
+}

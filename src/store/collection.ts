@@ -1,0 +1,99 @@
+import type { Rec } from './types.js';
+
+export type Order = 'asc' | 'desc';
+
+/** Compares two field values; null/undefined sort after everything (like SQL's NULLS LAST on asc). */
+export type Ranker = (value: unknown) => string | number | null;
+
+function compareValues(a: string | number | null, b: string | number | null): number {
+  if (a === b) return 0;
+  if (a === null) return 1;
+  if (b === null) return -1;
+  return a < b ? -1 : 1;
+}
+
+/** Sorts a copy by a ranked field, ties by id; `desc` is the exact reverse of `asc`. */
+export function sortRecords(list: readonly Rec[], field: string, order: Order, rank: Ranker = defaultRank): Rec[] {
+  const keyed = list.map((r) => ({ r, k: rank(r[field]) }));
+  keyed.sort((a, b) => compareValues(a.k, b.k) || (a.r.id < b.r.id ? -1 : a.r.id > b.r.id ? 1 : 0));
+  const records = keyed.map((x) => x.r);
+  return order === 'desc' ? records.reverse() : records;
+}
+
+const defaultRank: Ranker = (v) => (v ?? null) as string | number | null;
+
+/**
+ * One collection of one workspace: the persisted object (id → record, owned by lowdb)
+ * plus derived indexes that are rebuilt lazily after a write. Get by id is O(1); sorted
+ * views and parent indexes are computed once per version, never per request.
+ */
+export class Collection {
+  private version = 0;
+  private sortedViews = new Map<string, { version: number; records: Rec[] }>();
+  private parentIndexes = new Map<string, { version: number; map: Map<unknown, Rec[]> }>();
+
+  constructor(private readonly records: Record<string, Rec>) {}
+
+  get size(): number {
+    return Object.keys(this.records).length;
+  }
+
+  get(id: string): Rec | undefined {
+    return Object.hasOwn(this.records, id) ? this.records[id] : undefined;
+  }
+
+  has(id: string): boolean {
+    return Object.hasOwn(this.records, id);
+  }
+
+  /** Inserts or replaces a record (records are immutable: pass a new object). */
+  put(record: Rec): void {
+    this.records[record.id] = record;
+    this.version++;
+  }
+
+  remove(id: string): Rec | undefined {
+    const old = this.get(id);
+    if (old) {
+      delete this.records[id];
+      this.version++;
+    }
+    return old;
+  }
+
+  values(): Rec[] {
+    return Object.values(this.records);
+  }
+
+  /** All records sorted by a field (ranked by `rank`), ties by id, cached until the next write. */
+  sorted(field: string, order: Order, rank: Ranker = defaultRank): Rec[] {
+    const key = `${field}:${order}`;
+    const hit = this.sortedViews.get(key);
+    if (hit && hit.version === this.version) return hit.records;
+    const asc = this.sortedViews.get(`${field}:asc`);
+    let records: Rec[];
+    if (order === 'desc' && asc && asc.version === this.version) {
+      records = [...asc.records].reverse();
+    } else {
+      records = sortRecords(this.values(), field, order, rank);
+    }
+    this.sortedViews.set(key, { version: this.version, records });
+    return records;
+  }
+
+  /** Records whose `field` equals `value` (e.g. the messages of one conversation). */
+  where(field: string, value: unknown): Rec[] {
+    let index = this.parentIndexes.get(field);
+    if (!index || index.version !== this.version) {
+      const map = new Map<unknown, Rec[]>();
+      for (const r of this.values()) {
+        const list = map.get(r[field]);
+        if (list) list.push(r);
+        else map.set(r[field], [r]);
+      }
+      index = { version: this.version, map };
+      this.parentIndexes.set(field, index);
+    }
+    return index.map.get(value) ?? [];
+  }
+}

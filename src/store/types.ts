@@ -1,0 +1,50 @@
+/** A stored record: plain JSON with an id and timestamps. Records are never mutated in place. */
+export type Rec = { id: string; created_at: string; updated_at: string } & Record<string, unknown>;
+
+export const COLLECTIONS = ['users', 'conversations', 'messages', 'contacts', 'tickets', 'webhooks', 'deliveries'] as const;
+export type CollectionName = (typeof COLLECTIONS)[number];
+
+export interface WorkspaceInfo {
+  id: string;
+  name: string;
+  /** The user `/v1/me` answers with for the workspace's keys. */
+  owner_id: string;
+  created_at: string;
+}
+
+export interface WorkspaceData {
+  workspace: WorkspaceInfo;
+  /** Seed of the workspace's fixtures and of the ids it generates. */
+  seed: number;
+  collections: Record<CollectionName, Record<string, Rec>>;
+}
+
+export type Plan = 'starter' | 'professional' | 'business';
+
+export interface ApiKeyRecord {
+  id: string;
+  key: string;
+  name: string;
+  scopes: string[];
+  plan: Plan;
+  mode: 'test' | 'live';
+  workspace_id: string;
+  revoked: boolean;
+  created_at: string;
+}
+
+/** Everything lowdb persists (JSONFile with --data). */
+export interface DbData {
+  version: 1;
+  apiKeys: ApiKeyRecord[];
+  workspaces: Record<string, WorkspaceData>;
+}
+
+export const ALL_SCOPES = [
+  'read:conversations',
+  'write:conversations',
+  'read:contacts',
+  'write:contacts',
+  'read:tickets',
+  'write:tickets',
+] as const;

@@ -1,0 +1,39 @@
+import type { Clock } from './clock.js';
+import type { ApiKeys } from './auth/keys.js';
+import type { Config } from './config.js';
+import type { Logger } from './logger.js';
+import type { Operation } from './openapi/operations.js';
+import type { Spec } from './openapi/spec.js';
+import type { ValidInput } from './openapi/validator.js';
+import type { Store } from './store/store.js';
+import type { Plan } from './store/types.js';
+
+/** Who is calling: resolved from the Bearer credential. */
+export interface Principal {
+  kind: 'api_key';
+  credentialId: string;
+  workspaceId: string;
+  scopes: ReadonlySet<string>;
+  plan: Plan;
+  mode: 'test' | 'live';
+}
+
+/** Everything the app is built from; created by server.ts (or a test) and passed down. */
+export interface AppDeps {
+  config: Config;
+  spec: Spec;
+  store: Store;
+  clock: Clock;
+  keys: ApiKeys;
+  logger: Logger;
+  startedAt: number;
+}
+
+/** Hono context variables set along the pipeline. */
+export interface AppEnv {
+  Variables: {
+    op: Operation;
+    principal: Principal | undefined;
+    input: ValidInput;
+  };
+}
