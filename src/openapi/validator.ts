@@ -94,7 +94,7 @@ async function buildValidator(spec: Spec): Promise<Validator> {
     validate(op, parts) {
       const query = readQuery(op, parts.search);
       const input: Record<string, unknown> = { path: { ...parts.params }, query, header: parts.headers, cookie: {} };
-      if (op.body !== 'none') input.requestBody = parts.body ?? {};
+      if (op.body !== 'none') input.requestBody = parts.body === undefined ? {} : parts.body;
       const found: ErrorObject[] = [];
       for (const validate of validatorsFor(op)) {
         if (!validate(input)) found.push(...(validate.errors ?? []));

@@ -11,6 +11,7 @@ export function specBackend(): Promise<OpenAPIBackend> {
       definition: structuredClone(spec) as never,
       strict: true,
       validate: true,
+      ignoreTrailingSlashes: false,
       ajvOpts: { strict: false, allErrors: true },
       customizeAjv: (ajv) => {
         addFormats(ajv);
@@ -36,8 +37,6 @@ export async function assertMatchesSpec(method: string, url: string, status: num
   if (!op || method.toUpperCase() === 'HEAD' || method.toUpperCase() === 'OPTIONS') {
     if (method.toUpperCase() === 'OPTIONS' && status === 204) return;
     if (method.toUpperCase() === 'HEAD') return;
-    const result = backend.validator.validateResponse(body, 'mockHealth', 0);
-    void result;
     const errorCheck = checkErrorEnvelope(body);
     if (errorCheck) throw new Error(`${method} ${url} → ${status}: ${errorCheck}`);
     return;

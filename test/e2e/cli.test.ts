@@ -1,0 +1,85 @@
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { runCli, startCli } from '../helpers/cli.js';
+import { assertMatchesSpec } from '../helpers/spec-check.js';
+
+const auth = { authorization: 'Bearer sk_test_commflow' };
+
+async function getJson(url: string, init: RequestInit = {}) {
+  const res = await fetch(url, init);
+  const body = res.status === 204 ? null : await res.json();
+  await assertMatchesSpec(init.method ?? 'GET', new URL(url).pathname + new URL(url).search, res.status, body);
+  return { status: res.status, body: body as any };
+}
+
+describe('the built CLI', () => {
+  it('serves on a free port, prints its URL and keys, and exits cleanly on SIGTERM', async () => {
+    const cli = await startCli(['--port', '0']);
+    try {
+      expect(cli.output()).toContain('sk_test_commflow');
+      expect(cli.output()).toContain('sk_live_commflow');
+      const me = await getJson(`${cli.url}/v1/me`, { headers: auth });
+      expect(me.status).toBe(200);
+      expect(me.body.data.id).toBe('user_123');
+    } finally {
+      expect(await cli.stop('SIGTERM')).toBe(0);
+    }
+  });
+
+  it('exits cleanly on SIGINT', async () => {
+    const cli = await startCli(['--port', '0', '--log-level', 'silent']);
+    expect(await cli.stop('SIGINT')).toBe(0);
+  });
+
+  it('an unknown flag or a bad value is a one-line error and exit code 2', async () => {
+    for (const args of [['--nope'], ['--port', 'x'], ['--plan', 'gold']]) {
+      const r = await runCli(args);
+      expect(r.code).toBe(2);
+      expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    }
+  });
+
+  it('--help and --version', async () => {
+    const help = await runCli(['--help']);
+    expect(help.code).toBe(0);
+    expect(help.stdout).toContain('--port');
+    const version = await runCli(['--version']);
+    const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+    expect(version.stdout.trim()).toBe(pkg.version);
+  });
+
+  it('with --data, every acknowledged write survives even a kill -9', async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'cfm-data-')), 'state.json');
+    const first = await startCli(['--port', '0', '--data', file, '--log-level', 'silent']);
+    const created = await getJson(`${first.url}/v1/contacts`, {
+      method: 'POST',
+      headers: { ...auth, 'content-type': 'application/json' },
+      body: JSON.stringify({ email: 'durable@example.com', name: 'Dura Ble' }),
+    });
+    expect(created.status).toBe(201);
+    const removed = await getJson(`${first.url}/v1/tickets/ticket_124`, { method: 'DELETE', headers: auth });
+    expect(removed.status).toBe(204);
+    await first.stop('SIGKILL');
+
+    const second = await startCli(['--port', '0', '--data', file, '--log-level', 'silent']);
+    try {
+      const again = await getJson(`${second.url}/v1/contacts/${created.body.data.id}`, { headers: auth });
+      expect(again.status).toBe(200);
+      expect(again.body.data.email).toBe('durable@example.com');
+      expect((await getJson(`${second.url}/v1/tickets/ticket_124`, { headers: auth })).status).toBe(404);
+      expect((await getJson(`${second.url}/v1/tickets/ticket_123`, { headers: auth })).status).toBe(200);
+    } finally {
+      await second.stop();
+    }
+  });
+
+  it('a data file that is not ours is refused with a clear message', async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'cfm-data-')), 'other.json');
+    (await import('node:fs')).writeFileSync(file, '{"hello": "world"}');
+    const r = await runCli(['--port', '0', '--data', file]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('not a commflow-mock data file');
+  });
+});

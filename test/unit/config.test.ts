@@ -1,0 +1,62 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, defaults, helpText, parseConfig, FLAGS } from '../../src/config.js';
+
+const run = (argv: string[], env: Record<string, string> = {}) => {
+  const parsed = parseConfig(argv, env);
+  if (parsed.kind !== 'run') throw new Error('expected a run');
+  return parsed.config;
+};
+
+describe('parseConfig', () => {
+  it('has the contract defaults', () => {
+    expect(run([])).toEqual(defaults);
+    expect(defaults).toMatchObject({ port: 4010, host: '127.0.0.1', plan: 'professional' });
+  });
+
+  it.each([
+    [['--port', '0'], { port: 0 }],
+    [['--port=8080', '--host', '0.0.0.0'], { port: 8080, host: '0.0.0.0' }],
+    [['--seed', '99', '--plan', 'business'], { seed: 99, plan: 'business' }],
+    [['--data', '/tmp/x.json', '--log-level', 'silent'], { data: '/tmp/x.json', logLevel: 'silent' }],
+    [['--fixtures-scale', '100000', '--latency', '50'], { fixturesScale: 100000, latency: 50 }],
+  ])('%j', (argv, expected) => {
+    expect(run(argv)).toMatchObject(expected);
+  });
+
+  it('reads every option from its environment variable, flags winning', () => {
+    expect(run([], { COMMFLOW_MOCK_PORT: '5000', COMMFLOW_MOCK_PLAN: 'starter' })).toMatchObject({ port: 5000, plan: 'starter' });
+    expect(run(['--port', '6000'], { COMMFLOW_MOCK_PORT: '5000' })).toMatchObject({ port: 6000 });
+    for (const f of FLAGS) expect(f.env).toMatch(/^COMMFLOW_MOCK_[A-Z_]+$/);
+  });
+
+  it.each([
+    [['--bogus']],
+    [['--port', 'abc']],
+    [['--port', '70000']],
+    [['--plan', 'gold']],
+    [['--seed', '-1']],
+    [['--log-level', 'loud']],
+    [['positional']],
+  ])('rejects %j with one line', (argv) => {
+    expect(() => parseConfig(argv, {})).toThrow(ConfigError);
+    try {
+      parseConfig(argv, {});
+    } catch (err) {
+      expect((err as Error).message).not.toContain('\n');
+    }
+  });
+
+  it('rejects a bad environment value naming the variable', () => {
+    expect(() => parseConfig([], { COMMFLOW_MOCK_PORT: 'x' })).toThrow(/COMMFLOW_MOCK_PORT/);
+  });
+
+  it('--help and --version', () => {
+    expect(parseConfig(['--help'], {})).toEqual({ kind: 'help' });
+    expect(parseConfig(['-v'], {})).toEqual({ kind: 'version' });
+    const text = helpText('1.2.3');
+    for (const f of FLAGS) {
+      expect(text).toContain(`--${f.flag}`);
+      expect(text).toContain(f.env);
+    }
+  });
+});
