@@ -14,7 +14,7 @@ export function specBackend(): Promise<OpenAPIBackend> {
       ignoreTrailingSlashes: false,
       ajvOpts: { strict: false, allErrors: true },
       customizeAjv: (ajv) => {
-        addFormats(ajv);
+        (addFormats as unknown as (a: typeof ajv) => void)(ajv);
         return ajv;
       },
     });
