@@ -1,4 +1,4 @@
-import { Hono } from 'hono';
+import { Hono, type MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { cors } from 'hono/cors';
 import { controlHandlers } from './control/handlers.js';
@@ -26,17 +26,22 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
 
   app.onError((err, c) => renderError(err, c, (e) => deps.logger.error(`${c.req.method} ${c.req.path} failed`, e)));
   app.notFound((c) => renderError(errors.routeNotFound(c.req.method, c.req.path), c));
-  app.use('*', cors({
+  const allowBrowsers = cors({
     origin: '*',
     allowHeaders: ['Authorization', 'Content-Type', 'Prefer'],
     exposeHeaders: ['X-RateLimit-Limit', 'X-RateLimit-Remaining', 'X-RateLimit-Reset', 'Retry-After'],
-  }));
-  app.use('*', bodyLimit({
-    maxSize: deps.config.bodyLimit,
-    onError: (c) => renderError(errors.payloadTooLarge(deps.config.bodyLimit), c),
-  }));
+  });
+  // CORS only for browsers (they send Origin): it rewrites the response, which costs server-side callers.
+  app.use('*', function corsForBrowsers(c, next) {
+    return c.req.header('origin') ? allowBrowsers(c, next) : next();
+  });
   if (deps.config.latency > 0) app.use('/v1/*', latency(deps.config.latency));
 
+  const limitBody = bodyLimit({
+    maxSize: deps.config.bodyLimit,
+    onError: (c) => renderError(errors.payloadTooLarge(deps.config.bodyLimit), c),
+  });
+  const noBody: MiddlewareHandler = (_c, next) => next();
   const auth = authenticate(deps.keys);
   const check = validate(deps.spec);
   const allowed = new Map<string, string[]>();
@@ -45,7 +50,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
     app.on(op.method.toUpperCase(), op.routePath, function selectOperation(c, next) {
       c.set('op', op);
       return next();
-    }, auth, check, (c) => handler(c));
+    }, op.body === 'none' ? noBody : limitBody, auth, check, (c) => handler(c));
     allowed.set(op.routePath, [...(allowed.get(op.routePath) ?? []), op.method.toUpperCase()]);
   }
   for (const [routePath, methods] of allowed) {

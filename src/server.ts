@@ -60,9 +60,12 @@ export async function startServer(options: BuildOptions = {}): Promise<MockServe
     const s = serve({ fetch: app.fetch, port: deps.config.port, hostname: deps.config.host }, () => resolve(s as Server));
     s.once('error', reject);
   });
-  // Warm up off the request path: compile validators and build the default workspace.
-  void getValidator(deps.spec).catch((err) => deps.logger.error('validator failed to load', err));
-  void deps.store.workspace(deps.store.defaultWorkspaceId)?.catch((err) => deps.logger.error('fixtures failed to load', err));
+  // Warm up soon after listening, off the request path: load the validator and build the
+  // default workspace (both also happen on demand if a request comes first).
+  setTimeout(() => {
+    void getValidator(deps.spec).catch((err) => deps.logger.error('validator failed to load', err));
+    void deps.store.workspace(deps.store.defaultWorkspaceId)?.catch((err) => deps.logger.error('fixtures failed to load', err));
+  }, 100).unref();
   const { port } = server.address() as AddressInfo;
   const host = deps.config.host.includes(':') ? `[${deps.config.host}]` : deps.config.host;
   const displayHost = host === '0.0.0.0' || host === '[::]' ? '127.0.0.1' : host;

@@ -4,11 +4,11 @@ import type { Operation } from '../openapi/operations.js';
 import { enumRanks, propertiesOf, requestSchemaOf, writeDefaults } from '../openapi/schema-info.js';
 import type { Spec } from '../openapi/spec.js';
 import type { ValidInput } from '../openapi/validator.js';
-import { sortRecords, type Order, type Ranker } from '../store/collection.js';
+import { sortRecords, View, type Order, type Ranker } from '../store/collection.js';
 import type { Store, Workspace } from '../store/store.js';
 import type { Rec } from '../store/types.js';
 import { descriptors as allDescriptors, type ResourceDescriptor, type WriteContext } from './descriptors.js';
-import { and, buildPredicate, pageEnvelope, paginate, searchPredicate } from './query.js';
+import { and, buildPredicate, pageEnvelope, paginate, searchPredicate, searchTerms } from './query.js';
 
 export interface Mutation {
   kind: 'created' | 'updated' | 'deleted';
@@ -123,12 +123,15 @@ export class ResourceEngine {
     const rank = this.rankerFor(d, field);
     const collection = ws.collections[d.collection];
     const parent = this.parentOf(ws, d, params);
-    const base = parent && d.parent
-      ? sortRecords(collection.where(d.parent.field, parent.id), field, order, rank)
+    const view = parent && d.parent
+      ? new View(sortRecords(collection.where(d.parent.field, parent.id), field, order, rank))
       : collection.sorted(field, order, rank);
     const fieldOf = (p: string) => d.filterFields?.[p] ?? p;
-    const predicate = and(buildPredicate(query, fieldOf), searchPredicate(query.q as string | undefined, this.textOf(d, ws)));
-    const { items, total } = paginate(base, predicate, page, perPage);
+    const predicate = and(
+      buildPredicate(query, view, fieldOf),
+      searchPredicate(searchTerms(query.q as string | undefined), () => view.derived('$search', this.textOf(d, ws))),
+    );
+    const { items, total } = paginate(view.records, predicate, page, perPage);
     return { data: items.map((r) => this.present(d, r)), ...pageEnvelope(path, search, op.queryDefaults, page, perPage, total) };
   }
 

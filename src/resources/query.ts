@@ -4,7 +4,13 @@
  */
 import type { Rec } from '../store/types.js';
 
-export type Predicate = (record: Rec) => boolean;
+/** Tests the record at a position of a view. */
+export type Predicate = (index: number) => boolean;
+
+/** Field values by position, in the order being listed (see View in store/collection.ts). */
+export interface Columns {
+  column(field: string): readonly unknown[];
+}
 
 export const RESERVED = new Set(['page', 'per_page', 'sort', 'order', 'q']);
 const DATE_FILTERS: Record<string, { field: string; op: 'gte' | 'lt' }> = {
@@ -45,40 +51,47 @@ export function anyOfMatcher(values: unknown[]): (value: unknown) => boolean {
 export type FieldOf = (param: string) => string;
 
 /** One predicate from every filter parameter present in an (already validated) query. */
-export function buildPredicate(query: Record<string, unknown>, fieldOf: FieldOf = (p) => p): Predicate | undefined {
+export function buildPredicate(query: Record<string, unknown>, columns: Columns, fieldOf: FieldOf = (p) => p): Predicate | undefined {
   const tests: Predicate[] = [];
   for (const [param, value] of Object.entries(query)) {
     if (value === undefined || RESERVED.has(param)) continue;
     const date = DATE_FILTERS[param];
     if (date) {
       const bound = normalizeInstant(String(value));
-      const field = date.field;
-      tests.push(date.op === 'gte' ? (r) => String(r[field]) >= bound : (r) => String(r[field]) < bound);
+      const col = columns.column(date.field) as readonly string[];
+      tests.push(date.op === 'gte' ? (i) => col[i]! >= bound : (i) => col[i]! < bound);
       continue;
     }
-    const field = fieldOf(param);
+    const col = columns.column(fieldOf(param));
     const match = Array.isArray(value) ? anyOfMatcher(value) : typeof value === 'string' ? textMatcher(value) : (v: unknown) => v === value;
-    tests.push((r) => match(r[field]));
+    tests.push((i) => match(col[i]));
   }
-  if (tests.length === 0) return undefined;
-  if (tests.length === 1) return tests[0];
-  return (r) => tests.every((t) => t(r));
+  return and(...tests);
 }
 
-/** `q=billing+issue`: every term must appear, case-insensitively, in the record's text. */
-export function searchPredicate(q: string | undefined, textOf: (r: Rec) => string): Predicate | undefined {
-  const terms = (q ?? '').toLowerCase().split(/\s+/).filter(Boolean);
+/** The terms of `q=billing+issue`, lower-cased; empty when there is nothing to search. */
+export function searchTerms(q: string | undefined): string[] {
+  return (q ?? '').toLowerCase().split(/\s+/).filter(Boolean);
+}
+
+/** Every term must appear in the (lower-cased) text of the record at that position. */
+export function searchPredicate(terms: string[], texts: () => readonly string[]): Predicate | undefined {
   if (terms.length === 0) return undefined;
-  return (r) => {
-    const text = textOf(r);
-    return terms.every((t) => text.includes(t));
+  const col = texts();
+  return (i) => {
+    const text = col[i]!;
+    for (const t of terms) if (!text.includes(t)) return false;
+    return true;
   };
 }
 
 export function and(...predicates: (Predicate | undefined)[]): Predicate | undefined {
   const list = predicates.filter((p): p is Predicate => !!p);
   if (list.length <= 1) return list[0];
-  return (r) => list.every((p) => p(r));
+  return (i) => {
+    for (const p of list) if (!p(i)) return false;
+    return true;
+  };
 }
 
 /** One page of the matching records, counting all matches without copying the collection. */
@@ -87,9 +100,9 @@ export function paginate(records: readonly Rec[], predicate: Predicate | undefin
   if (!predicate) return { items: records.slice(start, start + perPage), total: records.length };
   const items: Rec[] = [];
   let total = 0;
-  for (const r of records) {
-    if (!predicate(r)) continue;
-    if (total >= start && items.length < perPage) items.push(r);
+  for (let i = 0; i < records.length; i++) {
+    if (!predicate(i)) continue;
+    if (total >= start && items.length < perPage) items.push(records[i]!);
     total++;
   }
   return { items, total };

@@ -23,13 +23,42 @@ export function sortRecords(list: readonly Rec[], field: string, order: Order, r
 const defaultRank: Ranker = (v) => (v ?? null) as string | number | null;
 
 /**
+ * Records in one order, with columns (one field's values in that order) built on first
+ * use and cached: list filters scan compact arrays instead of chasing 100k records.
+ */
+export class View {
+  private columns = new Map<string, readonly unknown[]>();
+
+  constructor(readonly records: readonly Rec[]) {}
+
+  column(field: string): readonly unknown[] {
+    let values = this.columns.get(field);
+    if (!values) {
+      values = this.records.map((r) => r[field]);
+      this.columns.set(field, values);
+    }
+    return values;
+  }
+
+  /** A computed column, cached under `name` (e.g. each record's search text). */
+  derived<T>(name: string, compute: (r: Rec) => T): readonly T[] {
+    let values = this.columns.get(name) as T[] | undefined;
+    if (!values) {
+      values = this.records.map(compute);
+      this.columns.set(name, values);
+    }
+    return values;
+  }
+}
+
+/**
  * One collection of one workspace: the persisted object (id → record, owned by lowdb)
  * plus derived indexes that are rebuilt lazily after a write. Get by id is O(1); sorted
  * views and parent indexes are computed once per version, never per request.
  */
 export class Collection {
   private version = 0;
-  private sortedViews = new Map<string, { version: number; records: Rec[] }>();
+  private sortedViews = new Map<string, { version: number; view: View }>();
   private parentIndexes = new Map<string, { version: number; map: Map<unknown, Rec[]> }>();
 
   constructor(private readonly records: Record<string, Rec>) {}
@@ -66,19 +95,17 @@ export class Collection {
   }
 
   /** All records sorted by a field (ranked by `rank`), ties by id, cached until the next write. */
-  sorted(field: string, order: Order, rank: Ranker = defaultRank): Rec[] {
+  sorted(field: string, order: Order, rank: Ranker = defaultRank): View {
     const key = `${field}:${order}`;
     const hit = this.sortedViews.get(key);
-    if (hit && hit.version === this.version) return hit.records;
+    if (hit && hit.version === this.version) return hit.view;
     const asc = this.sortedViews.get(`${field}:asc`);
-    let records: Rec[];
-    if (order === 'desc' && asc && asc.version === this.version) {
-      records = [...asc.records].reverse();
-    } else {
-      records = sortRecords(this.values(), field, order, rank);
-    }
-    this.sortedViews.set(key, { version: this.version, records });
-    return records;
+    const records = order === 'desc' && asc && asc.version === this.version
+      ? [...asc.view.records].reverse()
+      : sortRecords(this.values(), field, order, rank);
+    const view = new View(records);
+    this.sortedViews.set(key, { version: this.version, view });
+    return view;
   }
 
   /** Records whose `field` equals `value` (e.g. the messages of one conversation). */

@@ -58,6 +58,8 @@ export async function buildFixtures(opts: FixtureOptions): Promise<WorkspaceData
   let data = built.get(key);
   if (!data) {
     data = generate(opts, await loadFaker());
+    // Scaled (benchmark) fixtures are too big to keep a pristine copy of; they are rebuilt on reset.
+    if (opts.scale !== undefined) return data;
     built.set(key, data);
   }
   return structuredClone(data);

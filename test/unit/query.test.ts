@@ -1,0 +1,112 @@
+import { describe, expect, it } from 'vitest';
+import { View } from '../../src/store/collection.js';
+import type { Rec } from '../../src/store/types.js';
+import {
+  anyOfMatcher, buildPredicate, normalizeInstant, pageEnvelope, paginate, searchPredicate, searchTerms, textMatcher,
+} from '../../src/resources/query.js';
+
+const rec = (id: string, extra: Record<string, unknown>): Rec => ({ id, created_at: '2026-01-01T00:00:00Z', updated_at: '2026-01-01T00:00:00Z', ...extra });
+
+describe('normalizeInstant', () => {
+  it.each([
+    ['2026-01-01', '2026-01-01T00:00:00Z'],
+    ['2026-01-01T10:30:00Z', '2026-01-01T10:30:00Z'],
+    ['2026-01-01T10:30:00.200Z', '2026-01-01T10:30:01Z'],
+    ['2026-01-01T12:30:00+02:00', '2026-01-01T10:30:00Z'],
+  ])('%s → %s', (input, out) => expect(normalizeInstant(input)).toBe(out));
+});
+
+describe('textMatcher', () => {
+  it.each([
+    ['*@company.com', 'a@company.com', true],
+    ['*@company.com', 'a@company.com.evil', false],
+    ['*@COMPANY.com', 'a@company.com', true],
+    ['jane*', 'Jane Cooper', true],
+    ['*coop*', 'Jane Cooper', true],
+    ['a.b', 'axb', false],
+    ['(x)*', '(x)yz', true],
+    ['exact', 'EXACT', true],
+    ['exact', 'exactly', false],
+    ['x*', null, false],
+  ])('%s against %s → %s', (pattern, value, expected) => expect(textMatcher(pattern)(value)).toBe(expected));
+});
+
+describe('anyOfMatcher', () => {
+  it('matches scalars and arrays by any value', () => {
+    const m = anyOfMatcher(['open', 'pending']);
+    expect([m('open'), m('closed'), m(['x', 'pending']), m(['x']), m(null), m(undefined)]).toEqual([true, false, true, false, false, false]);
+  });
+});
+
+describe('buildPredicate over columns', () => {
+  const records = [
+    rec('a', { status: 'open', email: 'a@company.com', tags: ['vip'], created_at: '2025-12-31T23:59:59Z' }),
+    rec('b', { status: 'closed', email: 'b@example.com', tags: [], created_at: '2026-01-01T00:00:00Z' }),
+    rec('c', { status: 'open', email: 'c@company.com', tags: ['bug'], created_at: '2026-02-01T00:00:00Z' }),
+  ];
+  const view = new View(records);
+  const ids = (query: Record<string, unknown>) => {
+    const p = buildPredicate(query, view, (f) => (f === 'tag' ? 'tags' : f));
+    return records.filter((_, i) => !p || p(i)).map((r) => r.id);
+  };
+  it.each([
+    [{}, ['a', 'b', 'c']],
+    [{ page: 2, per_page: 10, sort: 'x', order: 'asc', q: 'ignored here' }, ['a', 'b', 'c']],
+    [{ status: ['open'] }, ['a', 'c']],
+    [{ status: ['open', 'closed'] }, ['a', 'b', 'c']],
+    [{ email: '*@company.com' }, ['a', 'c']],
+    [{ status: ['open'], email: 'c*' }, ['c']],
+    [{ tag: ['vip', 'bug'] }, ['a', 'c']],
+    [{ created_after: '2026-01-01' }, ['b', 'c']],
+    [{ created_before: '2026-01-01' }, ['a']],
+    [{ created_after: '2026-01-01', created_before: '2026-01-31' }, ['b']],
+  ])('%j → %j', (query, expected) => expect(ids(query)).toEqual(expected));
+});
+
+describe('search', () => {
+  it('splits terms on whitespace and lower-cases them', () => {
+    expect(searchTerms('  Billing   ISSUE ')).toEqual(['billing', 'issue']);
+    expect(searchTerms(undefined)).toEqual([]);
+  });
+  it('needs every term', () => {
+    const p = searchPredicate(['billing', 'issue'], () => ['a billing issue', 'billing only', 'issue: billing'])!;
+    expect([p(0), p(1), p(2)]).toEqual([true, false, true]);
+    expect(searchPredicate([], () => [])).toBeUndefined();
+  });
+});
+
+describe('paginate', () => {
+  const records = Array.from({ length: 10 }, (_, i) => rec(`r${i}`, { n: i }));
+  it('slices without a predicate', () => {
+    expect(paginate(records, undefined, 2, 3)).toEqual({ items: records.slice(3, 6), total: 10 });
+  });
+  it('counts every match and keeps one page', () => {
+    const even = (i: number) => i % 2 === 0;
+    const { items, total } = paginate(records, even, 2, 2);
+    expect(total).toBe(5);
+    expect(items.map((r) => r.id)).toEqual(['r4', 'r6']);
+  });
+});
+
+describe('pageEnvelope', () => {
+  const defaults = { page: 1, per_page: 25, sort: 'created_at', order: 'desc' };
+  it('reproduces the overview', () => {
+    expect(pageEnvelope('/v1/conversations', 'page=1&per_page=25', defaults, 1, 25, 250)).toEqual({
+      meta: { current_page: 1, per_page: 25, total_pages: 10, total_count: 250 },
+      links: { first: '/v1/conversations?page=1', prev: null, next: '/v1/conversations?page=2', last: '/v1/conversations?page=10' },
+    });
+  });
+  it('keeps non-default parameters in request order, page where it was', () => {
+    const { links } = pageEnvelope('/v1/contacts', 'sort=name&page=3&order=asc&per_page=10&email=*%40company.com', defaults, 3, 10, 45);
+    expect(links).toEqual({
+      first: '/v1/contacts?sort=name&page=1&order=asc&per_page=10&email=*@company.com',
+      prev: '/v1/contacts?sort=name&page=2&order=asc&per_page=10&email=*@company.com',
+      next: '/v1/contacts?sort=name&page=4&order=asc&per_page=10&email=*@company.com',
+      last: '/v1/contacts?sort=name&page=5&order=asc&per_page=10&email=*@company.com',
+    });
+  });
+  it('encodes what needs encoding and keeps spaces as +', () => {
+    const { links } = pageEnvelope('/v1/tickets', 'q=billing+issue&subject=a%26b', defaults, 1, 25, 1);
+    expect(links.first).toBe('/v1/tickets?q=billing+issue&subject=a%26b&page=1');
+  });
+});
