@@ -23,10 +23,15 @@ async function readBody(req: Request): Promise<unknown> {
 export function validate(spec: Spec): MiddlewareHandler<AppEnv> {
   return async function validateRequest(c, next) {
     const op = c.get('op');
-    const body = op.body === 'none' ? undefined : await readBody(c.req.raw);
-    const validator = await getValidator(spec);
     const url = c.req.url;
     const q = url.indexOf('?');
+    if (op.body === 'none' && q < 0 && !op.path.includes('{')) {
+      // Nothing to validate (no path parameter, query or body): skip loading the validator.
+      c.set('input', { params: {}, query: { ...op.queryDefaults }, body: {} });
+      return next();
+    }
+    const body = op.body === 'none' ? undefined : await readBody(c.req.raw);
+    const validator = await getValidator(spec);
     c.set('input', validator.validate(op, {
       params: c.req.param() as Record<string, string>,
       search: q < 0 ? '' : url.slice(q + 1),

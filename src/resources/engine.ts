@@ -8,7 +8,7 @@ import { sortRecords, View, type Order, type Ranker } from '../store/collection.
 import type { Store, Workspace } from '../store/store.js';
 import type { Rec } from '../store/types.js';
 import { descriptors as allDescriptors, type ResourceDescriptor, type WriteContext } from './descriptors.js';
-import { and, buildPredicate, pageEnvelope, paginate, searchPredicate, searchTerms } from './query.js';
+import { pageEnvelope, paginate, planQuery, searchTerms } from './query.js';
 
 export interface Mutation {
   kind: 'created' | 'updated' | 'deleted';
@@ -127,11 +127,9 @@ export class ResourceEngine {
       ? new View(sortRecords(collection.where(d.parent.field, parent.id), field, order, rank))
       : collection.sorted(field, order, rank);
     const fieldOf = (p: string) => d.filterFields?.[p] ?? p;
-    const predicate = and(
-      buildPredicate(query, view, fieldOf),
-      searchPredicate(searchTerms(query.q as string | undefined), () => view.derived('$search', this.textOf(d, ws))),
-    );
-    const { items, total } = paginate(view.records, predicate, page, perPage);
+    const texts = () => view.derived('$search', this.textOf(d, ws));
+    const { positions, predicate } = planQuery(query, view, fieldOf, searchTerms(query.q as string | undefined), texts);
+    const { items, total } = paginate(view.records, predicate, page, perPage, positions);
     return { data: items.map((r) => this.present(d, r)), ...pageEnvelope(path, search, op.queryDefaults, page, perPage, total) };
   }
 

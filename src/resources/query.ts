@@ -10,6 +10,17 @@ export type Predicate = (index: number) => boolean;
 /** Field values by position, in the order being listed (see View in store/collection.ts). */
 export interface Columns {
   column(field: string): readonly unknown[];
+  /** A timestamp column as milliseconds since the epoch (NaN where absent). */
+  instants(field: string): Float64Array;
+  /** The same values lower-cased (strings only; others unchanged). */
+  lowered(field: string): readonly unknown[];
+}
+
+/** Columns plus the indexes a view keeps: value → positions, and word → positions. */
+export interface Indexed extends Columns {
+  readonly length: number;
+  positionsOf(field: string, value: unknown): readonly number[];
+  words(name: string, texts: () => readonly string[]): Map<string, readonly number[]>;
 }
 
 export const RESERVED = new Set(['page', 'per_page', 'sort', 'order', 'q']);
@@ -20,24 +31,37 @@ const DATE_FILTERS: Record<string, { field: string; op: 'gte' | 'lt' }> = {
   updated_before: { field: 'updated_at', op: 'lt' },
 };
 
-/**
- * A date (`2026-01-01`, midnight UTC) or date-time as the API's timestamp string, rounded up
- * to the whole second: records carry whole seconds, so string comparison is then exact.
- */
-export function normalizeInstant(value: string): string {
-  const ms = Date.parse(/^\d{4}-\d{2}-\d{2}$/.test(value) ? `${value}T00:00:00Z` : value);
-  return new Date(Math.ceil(ms / 1000) * 1000).toISOString().replace(/\.000Z$/, 'Z');
+/** A date (`2026-01-01`, midnight UTC) or date-time (any offset) as milliseconds since the epoch. */
+export function parseInstant(value: string): number {
+  return Date.parse(/^\d{4}-\d{2}-\d{2}$/.test(value) ? `${value}T00:00:00Z` : value);
 }
 
-/** `*@company.com` → a case-insensitive, anchored matcher; no `*` means case-insensitive equality. */
-export function textMatcher(pattern: string): (value: unknown) => boolean {
-  if (!pattern.includes('*')) {
-    const wanted = pattern.toLowerCase();
-    return (value) => typeof value === 'string' && value.toLowerCase() === wanted;
+/**
+ * `*@company.com` → a matcher of lower-cased values (`*` is any run of characters, anchored
+ * at both ends); no `*` means equality. Globs are matched with indexOf, not a regex.
+ */
+export function textMatcher(pattern: string): (lowered: unknown) => boolean {
+  const parts = pattern.toLowerCase().split('*');
+  if (parts.length === 1) {
+    const wanted = parts[0];
+    return (value) => value === wanted;
   }
-  const source = pattern.split('*').map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('.*');
-  const re = new RegExp(`^${source}$`, 'is');
-  return (value) => typeof value === 'string' && re.test(value);
+  const first = parts[0]!;
+  const last = parts[parts.length - 1]!;
+  const middle = parts.slice(1, -1).filter(Boolean);
+  const minLength = parts.reduce((n, p) => n + p.length, 0);
+  return (value) => {
+    if (typeof value !== 'string' || value.length < minLength) return false;
+    if (!value.startsWith(first) || !value.endsWith(last)) return false;
+    let at = first.length;
+    const end = value.length - last.length;
+    for (const part of middle) {
+      const found = value.indexOf(part, at);
+      if (found < 0 || found + part.length > end) return false;
+      at = found + part.length;
+    }
+    return true;
+  };
 }
 
 /** Equality against any of the values; on an array field, the record matches if it holds any of them. */
@@ -57,13 +81,20 @@ export function buildPredicate(query: Record<string, unknown>, columns: Columns,
     if (value === undefined || RESERVED.has(param)) continue;
     const date = DATE_FILTERS[param];
     if (date) {
-      const bound = normalizeInstant(String(value));
-      const col = columns.column(date.field) as readonly string[];
+      const bound = parseInstant(String(value));
+      const col = columns.instants(date.field);
       tests.push(date.op === 'gte' ? (i) => col[i]! >= bound : (i) => col[i]! < bound);
       continue;
     }
-    const col = columns.column(fieldOf(param));
-    const match = Array.isArray(value) ? anyOfMatcher(value) : typeof value === 'string' ? textMatcher(value) : (v: unknown) => v === value;
+    const field = fieldOf(param);
+    if (typeof value === 'string') {
+      const col = columns.lowered(field);
+      const match = textMatcher(value);
+      tests.push((i) => match(col[i]));
+      continue;
+    }
+    const col = columns.column(field);
+    const match = Array.isArray(value) ? anyOfMatcher(value) : (v: unknown) => v === value;
     tests.push((i) => match(col[i]));
   }
   return and(...tests);
@@ -72,17 +103,6 @@ export function buildPredicate(query: Record<string, unknown>, columns: Columns,
 /** The terms of `q=billing+issue`, lower-cased; empty when there is nothing to search. */
 export function searchTerms(q: string | undefined): string[] {
   return (q ?? '').toLowerCase().split(/\s+/).filter(Boolean);
-}
-
-/** Every term must appear in the (lower-cased) text of the record at that position. */
-export function searchPredicate(terms: string[], texts: () => readonly string[]): Predicate | undefined {
-  if (terms.length === 0) return undefined;
-  const col = texts();
-  return (i) => {
-    const text = col[i]!;
-    for (const t of terms) if (!text.includes(t)) return false;
-    return true;
-  };
 }
 
 export function and(...predicates: (Predicate | undefined)[]): Predicate | undefined {
@@ -94,14 +114,71 @@ export function and(...predicates: (Predicate | undefined)[]): Predicate | undef
   };
 }
 
+/**
+ * Positions in every set, where each set is the union of some ascending position lists.
+ * A position counts for set s only if it was in all sets before it, so duplicates within
+ * a union count once. Linear in the view size plus the lists' lengths; no sorting.
+ */
+export function intersectUnions(sets: (readonly number[])[][], size: number): readonly number[] {
+  if (sets.length === 1 && sets[0]!.length === 1) return sets[0]![0]!;
+  const passed = new Uint16Array(size);
+  for (let s = 0; s < sets.length; s++) {
+    for (const list of sets[s]!) for (const i of list) if (passed[i] === s) passed[i] = s + 1;
+  }
+  const out: number[] = [];
+  for (let i = 0; i < size; i++) if (passed[i] === sets.length) out.push(i);
+  return out;
+}
+
+/**
+ * Plans a list query: comma-list equality filters and search terms go through the view's
+ * indexes (candidate positions); wildcards, dates and booleans become a predicate over columns.
+ */
+export function planQuery(
+  query: Record<string, unknown>,
+  view: Indexed,
+  fieldOf: FieldOf,
+  terms: string[],
+  texts: () => readonly string[],
+): { positions?: readonly number[]; predicate?: Predicate } {
+  const sets: (readonly number[])[][] = [];
+  const rest: Record<string, unknown> = {};
+  for (const [param, value] of Object.entries(query)) {
+    if (value === undefined || RESERVED.has(param)) continue;
+    if (Array.isArray(value)) sets.push(value.map((v) => view.positionsOf(fieldOf(param), v)));
+    else rest[param] = value;
+  }
+  if (terms.length) {
+    const words = view.words('$search', texts);
+    for (const term of terms) {
+      const lists: (readonly number[])[] = [];
+      for (const [word, positions] of words) if (word.includes(term)) lists.push(positions);
+      sets.push(lists);
+    }
+  }
+  const predicate = buildPredicate(rest, view, fieldOf);
+  return sets.length ? { positions: intersectUnions(sets, view.length), predicate } : { predicate };
+}
+
 /** One page of the matching records, counting all matches without copying the collection. */
-export function paginate(records: readonly Rec[], predicate: Predicate | undefined, page: number, perPage: number) {
+export function paginate(
+  records: readonly Rec[],
+  predicate: Predicate | undefined,
+  page: number,
+  perPage: number,
+  positions?: readonly number[],
+) {
   const start = (page - 1) * perPage;
-  if (!predicate) return { items: records.slice(start, start + perPage), total: records.length };
+  if (!predicate && !positions) return { items: records.slice(start, start + perPage), total: records.length };
+  if (!predicate && positions) {
+    return { items: positions.slice(start, start + perPage).map((i) => records[i]!), total: positions.length };
+  }
   const items: Rec[] = [];
   let total = 0;
-  for (let i = 0; i < records.length; i++) {
-    if (!predicate(i)) continue;
+  const n = positions ? positions.length : records.length;
+  for (let k = 0; k < n; k++) {
+    const i = positions ? positions[k]! : k;
+    if (!predicate!(i)) continue;
     if (total >= start && items.length < perPage) items.push(records[i]!);
     total++;
   }

@@ -28,8 +28,55 @@ const defaultRank: Ranker = (v) => (v ?? null) as string | number | null;
  */
 export class View {
   private columns = new Map<string, readonly unknown[]>();
+  private instantColumns = new Map<string, Float64Array>();
+  private valueIndexes = new Map<string, Map<string, number[]>>();
+  private wordIndexes = new Map<string, Map<string, number[]>>();
 
   constructor(readonly records: readonly Rec[]) {}
+
+  get length(): number {
+    return this.records.length;
+  }
+
+  /** Ascending positions of the records whose field equals the value (or, for arrays, holds it). */
+  positionsOf(field: string, value: unknown): readonly number[] {
+    let index = this.valueIndexes.get(field);
+    if (!index) {
+      index = new Map();
+      const values = this.column(field);
+      for (let i = 0; i < values.length; i++) {
+        const v = values[i];
+        for (const item of Array.isArray(v) ? new Set(v) : [v]) {
+          if (item === null || item === undefined) continue;
+          const key = String(item);
+          const list = index.get(key);
+          if (list) list.push(i);
+          else index.set(key, [i]);
+        }
+      }
+      this.valueIndexes.set(field, index);
+    }
+    return index.get(String(value)) ?? [];
+  }
+
+  /** Whitespace-separated words of a text column → ascending positions of the records holding them. */
+  words(name: string, texts: () => readonly string[]): Map<string, number[]> {
+    let index = this.wordIndexes.get(name);
+    if (!index) {
+      index = new Map();
+      const col = texts();
+      for (let i = 0; i < col.length; i++) {
+        for (const word of new Set(col[i]!.split(/\s+/))) {
+          if (!word) continue;
+          const list = index.get(word);
+          if (list) list.push(i);
+          else index.set(word, [i]);
+        }
+      }
+      this.wordIndexes.set(name, index);
+    }
+    return index;
+  }
 
   column(field: string): readonly unknown[] {
     let values = this.columns.get(field);
@@ -38,6 +85,22 @@ export class View {
       this.columns.set(field, values);
     }
     return values;
+  }
+
+  instants(field: string): Float64Array {
+    let values = this.instantColumns.get(field);
+    if (!values) {
+      values = Float64Array.from(this.records, (r) => (typeof r[field] === 'string' ? Date.parse(r[field] as string) : NaN));
+      this.instantColumns.set(field, values);
+    }
+    return values;
+  }
+
+  lowered(field: string): readonly unknown[] {
+    return this.derived(`$lower:${field}`, (r) => {
+      const v = r[field];
+      return typeof v === 'string' ? v.toLowerCase() : v;
+    });
   }
 
   /** A computed column, cached under `name` (e.g. each record's search text). */

@@ -2,18 +2,18 @@ import { describe, expect, it } from 'vitest';
 import { View } from '../../src/store/collection.js';
 import type { Rec } from '../../src/store/types.js';
 import {
-  anyOfMatcher, buildPredicate, normalizeInstant, pageEnvelope, paginate, searchPredicate, searchTerms, textMatcher,
+  anyOfMatcher, buildPredicate, intersectUnions, parseInstant, pageEnvelope, paginate, planQuery, searchTerms, textMatcher,
 } from '../../src/resources/query.js';
 
 const rec = (id: string, extra: Record<string, unknown>): Rec => ({ id, created_at: '2026-01-01T00:00:00Z', updated_at: '2026-01-01T00:00:00Z', ...extra });
 
-describe('normalizeInstant', () => {
+describe('parseInstant', () => {
   it.each([
-    ['2026-01-01', '2026-01-01T00:00:00Z'],
-    ['2026-01-01T10:30:00Z', '2026-01-01T10:30:00Z'],
-    ['2026-01-01T10:30:00.200Z', '2026-01-01T10:30:01Z'],
-    ['2026-01-01T12:30:00+02:00', '2026-01-01T10:30:00Z'],
-  ])('%s → %s', (input, out) => expect(normalizeInstant(input)).toBe(out));
+    ['2026-01-01', '2026-01-01T00:00:00.000Z'],
+    ['2026-01-01T10:30:00Z', '2026-01-01T10:30:00.000Z'],
+    ['2026-01-01T10:30:00.200Z', '2026-01-01T10:30:00.200Z'],
+    ['2026-01-01T12:30:00+02:00', '2026-01-01T10:30:00.000Z'],
+  ])('%s → %s', (input, out) => expect(new Date(parseInstant(input)).toISOString()).toBe(out));
 });
 
 describe('textMatcher', () => {
@@ -28,7 +28,13 @@ describe('textMatcher', () => {
     ['exact', 'EXACT', true],
     ['exact', 'exactly', false],
     ['x*', null, false],
-  ])('%s against %s → %s', (pattern, value, expected) => expect(textMatcher(pattern)(value)).toBe(expected));
+    ['a*b*c', 'abc', true],
+    ['a*b*c', 'axxbyyc', true],
+    ['a*b*c', 'acb', false],
+    ['ab*ba', 'aba', false],
+    ['*', '', true],
+  ])('%s against %s → %s', (pattern, value, expected) =>
+    expect(textMatcher(pattern)(typeof value === 'string' ? value.toLowerCase() : value)).toBe(expected));
 });
 
 describe('anyOfMatcher', () => {
@@ -60,6 +66,8 @@ describe('buildPredicate over columns', () => {
     [{ created_after: '2026-01-01' }, ['b', 'c']],
     [{ created_before: '2026-01-01' }, ['a']],
     [{ created_after: '2026-01-01', created_before: '2026-01-31' }, ['b']],
+    [{ created_after: '2025-12-31T23:59:59.500Z' }, ['b', 'c']],
+    [{ created_before: '2025-12-31T23:59:59.500Z' }, ['a']],
   ])('%j → %j', (query, expected) => expect(ids(query)).toEqual(expected));
 });
 
@@ -68,11 +76,43 @@ describe('search', () => {
     expect(searchTerms('  Billing   ISSUE ')).toEqual(['billing', 'issue']);
     expect(searchTerms(undefined)).toEqual([]);
   });
-  it('needs every term', () => {
-    const p = searchPredicate(['billing', 'issue'], () => ['a billing issue', 'billing only', 'issue: billing'])!;
-    expect([p(0), p(1), p(2)]).toEqual([true, false, true]);
-    expect(searchPredicate([], () => [])).toBeUndefined();
+  it('needs every term, each a substring of some word', () => {
+    const records = ['a billing issue', 'billing only', 'issue: billing', 'rebilling issues'].map((t, i) => rec(`r${i}`, { t }));
+    const view = new View(records);
+    const texts = () => view.derived('$search', (r) => String(r.t));
+    const { positions } = planQuery({}, view, (f) => f, ['billing', 'issue'], texts);
+    expect(positions).toEqual([0, 2, 3]);
+    expect(planQuery({}, view, (f) => f, ['ng is'.split(' ')[0]!], texts).positions).toEqual([0, 1, 2, 3]);
   });
+});
+
+describe('intersectUnions', () => {
+  it('intersects sets, each the union of sorted lists, counting duplicates once', () => {
+    expect(intersectUnions([[[0, 2, 4], [2, 3]], [[2], [4]]], 6)).toEqual([2, 4]);
+    expect(intersectUnions([[[1, 3]]], 6)).toEqual([1, 3]);
+    expect(intersectUnions([[[1, 3]], []], 6)).toEqual([]);
+  });
+});
+
+describe('planQuery', () => {
+  const records = [
+    rec('a', { status: 'open', tags: ['vip'], subject: 'Billing' }),
+    rec('b', { status: 'closed', tags: ['vip', 'bug'], subject: 'Login' }),
+    rec('c', { status: 'open', tags: [], subject: 'billing again' }),
+  ];
+  const view = new View(records);
+  const run = (query: Record<string, unknown>, terms: string[] = []) => {
+    const { positions, predicate } = planQuery(query, view, (f) => (f === 'tag' ? 'tags' : f), terms, () => view.derived('$s', (r) => String(r.subject).toLowerCase()));
+    return paginate(records, predicate, 1, 10, positions).items.map((r) => r.id);
+  };
+  it.each([
+    [{ status: ['open'] }, [], ['a', 'c']],
+    [{ status: ['open', 'closed'], tag: ['vip'] }, [], ['a', 'b']],
+    [{ status: ['open'], subject: 'billing*' }, [], ['a', 'c']],
+    [{}, ['billing'], ['a', 'c']],
+    [{ tag: ['bug', 'vip'] }, ['login'], ['b']],
+    [{ status: ['pending'] }, [], []],
+  ])('%j q=%j → %j', (query, terms, expected) => expect(run(query, terms)).toEqual(expected));
 });
 
 describe('paginate', () => {

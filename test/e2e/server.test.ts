@@ -1,0 +1,40 @@
+import { describe, expect, it } from 'vitest';
+import { createMockServer } from '../../src/index.js';
+import { assertMatchesSpec } from '../helpers/spec-check.js';
+
+describe('createMockServer (in-process, real socket on port 0)', () => {
+  it('serves, resets and closes', async () => {
+    const mock = await createMockServer({ port: 0, seed: 3, logLevel: 'silent' });
+    try {
+      expect(mock.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+      expect(mock.port).toBeGreaterThan(0);
+      const headers = { authorization: `Bearer ${mock.apiKey}`, 'content-type': 'application/json' };
+      const created = await fetch(`${mock.url}/v1/tickets`, { method: 'POST', headers, body: JSON.stringify({ subject: 'In-process' }) });
+      expect(created.status).toBe(201);
+      const body = (await created.json()) as { data: { id: string } };
+      await assertMatchesSpec('POST', '/v1/tickets', 201, body);
+      await mock.reset();
+      expect((await fetch(`${mock.url}/v1/tickets/${body.data.id}`, { headers })).status).toBe(404);
+      const head = await fetch(`${mock.url}/v1/tickets/ticket_123`, { method: 'HEAD', headers });
+      expect(head.status).toBe(200);
+      expect(await head.text()).toBe('');
+    } finally {
+      await mock.close();
+    }
+    await expect(fetch(`${mock.url}/_mock/health`)).rejects.toThrow();
+  });
+
+  it('odd requests on the wire never get a 5xx or a non-JSON error', async () => {
+    const mock = await createMockServer({ port: 0, logLevel: 'silent' });
+    try {
+      const headers = { authorization: `Bearer ${mock.apiKey}` };
+      for (const path of ['/v1/tickets/%E0%A4%A', '/v1/tickets/%00', '/v1/tickets?q=%', '/v1//tickets', '/v1/tickets/ticket_123/..', '/%2e%2e/v1/me', `/v1/tickets?q=${'x'.repeat(600)}`]) {
+        const res = await fetch(`${mock.url}${path}`, { headers });
+        expect(res.status, path).toBeLessThan(500);
+        if (res.status >= 400) expect(((await res.json()) as { error: object }).error, path).toBeDefined();
+      }
+    } finally {
+      await mock.close();
+    }
+  });
+});
