@@ -4,6 +4,10 @@ import type { Workspace } from '../store/store.js';
 import type { AppDeps, AppEnv } from '../types.js';
 import type { WriteContext } from './descriptors.js';
 import type { ResourceEngine } from './engine.js';
+import { listJson, oneJson } from './json.js';
+
+/** Hono takes ownership of a headers object passed to c.body(), so each response gets its own. */
+const jsonType = () => ({ 'content-type': 'application/json' });
 
 export type Handler = (c: Context<AppEnv>) => Promise<Response> | Response;
 
@@ -67,10 +71,10 @@ export function resourceHandlers(deps: AppDeps, engine: ResourceEngine): Record<
         case 'list': {
           const url = c.req.url;
           const q = url.indexOf('?');
-          return c.json(engine.list(ws, resource, op, input, c.req.path, q < 0 ? '' : url.slice(q + 1)));
+          return c.body(listJson(engine.list(ws, resource, op, input, c.req.path, q < 0 ? '' : url.slice(q + 1))), 200, jsonType());
         }
         case 'get':
-          return c.json({ data: engine.get(ws, resource, input.params) });
+          return c.body(oneJson(engine.get(ws, resource, input.params)), 200, jsonType());
         case 'create':
           return c.json({ data: await engine.create(ws, resource, op, writeContext(ws, deps), input) }, 201);
         case 'replace':
