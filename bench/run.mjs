@@ -1,5 +1,6 @@
 // npm run bench: throughput and latency of the mock against a bare Hono baseline, in one run,
 // each server in its own process on loopback; plus start-up time and peak RSS.
+// The mock runs with --no-rate-limit (a load test is far over any plan's limit).
 // Env: BENCH_DURATION (s per scenario, default 5), BENCH_CONNECTIONS (default 10),
 //      BENCH_SCALES (comma list of --fixtures-scale values; "default" = bundled fixtures; default "default,100000").
 import { spawn } from 'node:child_process';
@@ -82,7 +83,7 @@ await stop(baseline.proc);
 
 const summary = [];
 for (const scale of SCALES) {
-  const args = [CLI, '--port', '0', '--log-level', 'silent', ...(scale === 'default' ? [] : ['--fixtures-scale', scale])];
+  const args = [CLI, '--port', '0', '--log-level', 'silent', '--no-rate-limit', ...(scale === 'default' ? [] : ['--fixtures-scale', scale])];
   const startup = await startupTimes(args, scale === 'default' ? 5 : 1);
   const mock = await start(args);
   await firstOk(`${mock.url}/v1/tickets?status=open&q=billing`, AUTH);

@@ -5,6 +5,9 @@ import { controlHandlers } from './control/handlers.js';
 import { registerDocs } from './docs/routes.js';
 import { errors, renderError } from './errors.js';
 import { authenticate } from './middleware/auth.js';
+import { chaos } from './middleware/chaos.js';
+import { journal } from './middleware/journal.js';
+import { rateLimit } from './middleware/rate-limit.js';
 import { latency } from './middleware/latency.js';
 import { validate } from './middleware/validate.js';
 import { buildOperations, type Operation } from './openapi/operations.js';
@@ -41,16 +44,34 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
     maxSize: deps.config.bodyLimit,
     onError: (c) => renderError(errors.payloadTooLarge(deps.config.bodyLimit), c),
   });
-  const noBody: MiddlewareHandler = (_c, next) => next();
   const auth = authenticate(deps.keys);
   const check = validate(deps.spec);
+  const record = journal(deps.journal, deps.clock, deps.config.bodyLimit);
+  const limit = deps.config.rateLimit
+    ? [rateLimit({ limiter: deps.limiter, planOf: (token) => deps.keys.find(token)?.plan, defaultPlan: deps.config.plan })]
+    : [];
+  const onDemand = chaos(deps.faults, deps.spec);
   const allowed = new Map<string, string[]>();
   for (const op of operations) {
     const handler = handlers[op.id]!;
-    app.on(op.method.toUpperCase(), op.routePath, function selectOperation(c, next) {
-      c.set('op', op);
-      return next();
-    }, op.body === 'none' ? noBody : limitBody, auth, check, (c) => handler(c));
+    // The fixed pipeline: journal → rate limit → faults/Prefer → body limit → auth → validation → handler.
+    // Steps that would only pass through are left out: every layer costs a dispatch per request.
+    const steps: MiddlewareHandler<AppEnv>[] = [
+      ...(op.public ? [...limit, onDemand] : []),
+      ...(op.body === 'none' ? [] : [limitBody]),
+      ...(op.authenticated ? [auth] : []),
+      check,
+    ];
+    const selectOperation: MiddlewareHandler<AppEnv> = op.public
+      ? function selectAndRecord(c, next) {
+        c.set('op', op);
+        return record(c, next);
+      }
+      : function selectOperation(c, next) {
+        c.set('op', op);
+        return next();
+      };
+    app.on(op.method.toUpperCase(), op.routePath, selectOperation, ...steps, (c) => handler(c));
     allowed.set(op.routePath, [...(allowed.get(op.routePath) ?? []), op.method.toUpperCase()]);
   }
   for (const [routePath, methods] of allowed) {

@@ -25,17 +25,6 @@ async function main(): Promise<void> {
   }
   const { config } = parsed;
   const server = await startServer(config);
-  if (config.logLevel !== 'silent') {
-    process.stdout.write(
-      `commflow-mock ${VERSION} listening on ${server.url}\n` +
-        `  API base URL:  ${server.url}/v1\n` +
-        `  Test API key:  ${server.apiKey}\n` +
-        `  Live API key:  ${server.liveApiKey}\n` +
-        `  Playground:    ${server.url}/docs\n`,
-    );
-  } else {
-    process.stdout.write(`${server.url}\n`);
-  }
   let closing = false;
   const shutdown = (signal: string) => {
     if (closing) return;
@@ -50,6 +39,17 @@ async function main(): Promise<void> {
   };
   process.on('SIGINT', () => shutdown('SIGINT'));
   process.on('SIGTERM', () => shutdown('SIGTERM'));
+  if (config.logLevel !== 'silent') {
+    process.stdout.write(
+      `commflow-mock ${VERSION} listening on ${server.url}\n` +
+        `  API base URL:  ${server.url}/v1\n` +
+        `  Test API key:  ${server.apiKey}\n` +
+        `  Live API key:  ${server.liveApiKey}\n` +
+        `  Playground:    ${server.url}/docs\n`,
+    );
+  } else {
+    process.stdout.write(`${server.url}\n`);
+  }
 }
 
 main().catch((err: unknown) => {

@@ -14,6 +14,8 @@ export interface Config {
   /** Persist state to this JSON file. */
   data?: string;
   plan: Plan;
+  /** Enforce the plans' per-minute limits (--no-rate-limit turns it off). */
+  rateLimit: boolean;
   /** Added to every /v1 response, in milliseconds. */
   latency: number;
   logLevel: LogLevel;
@@ -29,6 +31,7 @@ export const defaults: Config = {
   seed: 1,
   fixtures: DEFAULT_FIXTURES,
   plan: 'professional',
+  rateLimit: true,
   latency: 0,
   logLevel: 'info',
   bodyLimit: 1024 * 1024,
@@ -36,7 +39,7 @@ export const defaults: Config = {
 
 export class ConfigError extends Error {}
 
-type Kind = 'port' | 'int' | 'string' | 'plan' | 'level';
+type Kind = 'port' | 'int' | 'string' | 'plan' | 'level' | 'switch';
 
 interface Flag {
   key: keyof Config;
@@ -56,6 +59,7 @@ export const FLAGS: Flag[] = [
   { key: 'fixturesScale', flag: 'fixtures-scale', env: 'COMMFLOW_MOCK_FIXTURES_SCALE', kind: 'int', arg: 'N', help: 'Generate N contacts, conversations and tickets (for benchmarks)' },
   { key: 'data', flag: 'data', env: 'COMMFLOW_MOCK_DATA', kind: 'string', arg: 'FILE', help: 'Persist state in this JSON file (default: memory only)' },
   { key: 'plan', flag: 'plan', env: 'COMMFLOW_MOCK_PLAN', kind: 'plan', arg: 'PLAN', help: 'Plan of the default keys: starter, professional or business' },
+  { key: 'rateLimit', flag: 'rate-limit', env: 'COMMFLOW_MOCK_RATE_LIMIT', kind: 'switch', arg: '', help: 'Enforce per-minute limits by plan (default on; --no-rate-limit, or env false, turns it off)' },
   { key: 'latency', flag: 'latency', env: 'COMMFLOW_MOCK_LATENCY', kind: 'int', arg: 'MS', help: 'Delay every /v1 response by MS milliseconds (default 0)' },
   { key: 'bodyLimit', flag: 'body-limit', env: 'COMMFLOW_MOCK_BODY_LIMIT', kind: 'int', arg: 'BYTES', help: 'Largest request body accepted (default 1048576)' },
   { key: 'logLevel', flag: 'log-level', env: 'COMMFLOW_MOCK_LOG_LEVEL', kind: 'level', arg: 'LEVEL', help: 'silent, error, warn, info or debug (default info)' },
@@ -75,6 +79,9 @@ function convert(flag: Flag, raw: string, source: string): unknown {
     case 'plan':
       if (!['starter', 'professional', 'business'].includes(raw)) throw bad('expected starter, professional or business');
       return raw;
+    case 'switch':
+      if (!['true', 'false', '1', '0'].includes(raw)) throw bad('expected true or false');
+      return raw === 'true' || raw === '1';
     case 'level':
       if (!(LOG_LEVELS as readonly string[]).includes(raw)) throw bad(`expected one of ${LOG_LEVELS.join(', ')}`);
       return raw;
@@ -95,7 +102,8 @@ export function parseConfig(argv: string[], env: Record<string, string | undefin
       strict: true,
       allowPositionals: false,
       options: {
-        ...Object.fromEntries(FLAGS.map((f) => [f.flag, { type: 'string' as const }])),
+        ...Object.fromEntries(FLAGS.map((f) => [f.flag, { type: f.kind === 'switch' ? ('boolean' as const) : ('string' as const) }])),
+        ...Object.fromEntries(FLAGS.filter((f) => f.kind === 'switch').map((f) => [`no-${f.flag}`, { type: 'boolean' as const }])),
         help: { type: 'boolean', short: 'h' },
         version: { type: 'boolean', short: 'v' },
       },
@@ -110,14 +118,19 @@ export function parseConfig(argv: string[], env: Record<string, string | undefin
   for (const flag of FLAGS) {
     const fromFlag = values[flag.flag];
     const fromEnv = env[flag.env];
-    if (typeof fromFlag === 'string') (config as unknown as Record<string, unknown>)[flag.key] = convert(flag, fromFlag, `--${flag.flag}`);
+    if (flag.kind === 'switch' && (fromFlag === true || values[`no-${flag.flag}`] === true)) {
+      (config as unknown as Record<string, unknown>)[flag.key] = values[`no-${flag.flag}`] !== true;
+    } else if (typeof fromFlag === 'string') (config as unknown as Record<string, unknown>)[flag.key] = convert(flag, fromFlag, `--${flag.flag}`);
     else if (fromEnv !== undefined && fromEnv !== '') (config as unknown as Record<string, unknown>)[flag.key] = convert(flag, fromEnv, flag.env);
   }
   return { kind: 'run', config };
 }
 
 export function helpText(version: string): string {
-  const rows = FLAGS.map((f) => `  --${`${f.flag} ${f.arg}`.padEnd(24)}${f.help}\n  ${''.padEnd(26)}env ${f.env}`);
+  const rows = FLAGS.map((f) => {
+    const name = f.kind === 'switch' ? `[no-]${f.flag}` : `${f.flag} ${f.arg}`;
+    return `  --${name.padEnd(24)}${f.help}\n  ${''.padEnd(26)}env ${f.env}`;
+  });
   return [
     `commflow-mock ${version}: a local, stateful, spec-validated CommFlow API sandbox`,
     '',

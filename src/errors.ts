@@ -33,6 +33,33 @@ export class ApiError extends Error {
   }
 }
 
+/** The usual type and code for each error status (used by simulated and injected errors). */
+const BY_STATUS: Record<number, [ErrorType, string]> = {
+  400: ['invalid_request_error', 'invalid_parameter'],
+  401: ['authentication_error', 'invalid_api_key'],
+  403: ['authorization_error', 'missing_scope'],
+  404: ['not_found_error', 'resource_not_found'],
+  405: ['invalid_request_error', 'method_not_allowed'],
+  413: ['invalid_request_error', 'payload_too_large'],
+  415: ['invalid_request_error', 'unsupported_media_type'],
+  422: ['invalid_request_error', 'invalid_parameter'],
+  429: ['rate_limit_error', 'rate_limit_exceeded'],
+  500: ['api_error', 'internal_error'],
+  502: ['api_error', 'bad_gateway'],
+  503: ['api_error', 'service_unavailable'],
+  504: ['api_error', 'gateway_timeout'],
+};
+
+/** The status each error type answers with when only the type is asked for. */
+export const STATUS_OF_TYPE: Record<ErrorType, ContentfulStatusCode> = {
+  invalid_request_error: 400,
+  authentication_error: 401,
+  authorization_error: 403,
+  not_found_error: 404,
+  rate_limit_error: 429,
+  api_error: 500,
+};
+
 /** The error catalogue: every error the mock can answer, by situation. */
 export const errors = {
   invalidJson: (detail: string) =>
@@ -70,6 +97,12 @@ export const errors = {
     new ApiError(405, 'invalid_request_error', 'method_not_allowed',
       `${method} is not allowed on ${path}. Allowed: ${allowed.join(', ')}.`, null, { Allow: allowed.join(', ') }),
   internal: () => new ApiError(500, 'api_error', 'internal_error', 'An unexpected error occurred.'),
+  /** An error asked for on purpose (Prefer header, fault rule), in the status's usual type and code. */
+  simulated: (status: number, message: string, type?: ErrorType) => {
+    const [usualType, code] = BY_STATUS[status] ?? ['api_error', 'internal_error'];
+    const headers: Record<string, string> = status === 429 ? { 'Retry-After': '1' } : {};
+    return new ApiError(status as ContentfulStatusCode, type ?? usualType, code, message, null, headers);
+  },
 };
 
 /** Shortens a credential to a prefix safe to show in messages and logs. */

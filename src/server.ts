@@ -2,6 +2,7 @@ import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import { serve } from '@hono/node-server';
 import { createApp } from './app.js';
+import { resetAll } from './control/handlers.js';
 import { ApiKeys } from './auth/keys.js';
 import { createClock, type Clock } from './clock.js';
 import { defaults, type Config } from './config.js';
@@ -10,6 +11,9 @@ import { loadSpec } from './openapi/spec.js';
 import { getValidator } from './openapi/validator.js';
 import { DEFAULT_KEYS, Store } from './store/store.js';
 import type { AppDeps } from './types.js';
+import { FaultRules } from './middleware/faults.js';
+import { Journal } from './middleware/journal.js';
+import { RateLimiter } from './middleware/rate-limit.js';
 
 export interface MockServer {
   /** Base URL, e.g. `http://127.0.0.1:4010`; the API lives under `${url}/v1`. */
@@ -45,7 +49,10 @@ export async function buildDeps(options: BuildOptions = {}): Promise<AppDeps> {
     clock,
     plan: config.plan,
   });
-  return { config, spec, store, clock, keys: new ApiKeys(store, clock, config.plan), logger, startedAt };
+  return {
+    config, spec, store, clock, keys: new ApiKeys(store, clock, config.plan), logger, startedAt,
+    journal: new Journal(), faults: new FaultRules(clock, config.seed), limiter: new RateLimiter(clock),
+  };
 }
 
 function stripUndefined<T extends object>(o: T): Partial<T> {
@@ -76,7 +83,7 @@ export async function startServer(options: BuildOptions = {}): Promise<MockServe
     liveApiKey: DEFAULT_KEYS.live,
     clock: deps.clock,
     app,
-    reset: () => deps.store.reset(),
+    reset: () => resetAll(deps),
     close: () =>
       new Promise<void>((resolve, reject) => {
         server.close((err) => (err ? reject(err) : resolve()));

@@ -6,6 +6,9 @@ import type { Operation } from './openapi/operations.js';
 import type { Spec } from './openapi/spec.js';
 import type { ValidInput } from './openapi/validator.js';
 import type { Store } from './store/store.js';
+import type { FaultRules } from './middleware/faults.js';
+import type { Journal } from './middleware/journal.js';
+import type { RateLimiter } from './middleware/rate-limit.js';
 import type { Plan } from './store/types.js';
 
 /** Who is calling: resolved from the Bearer credential. */
@@ -27,6 +30,9 @@ export interface AppDeps {
   keys: ApiKeys;
   logger: Logger;
   startedAt: number;
+  journal: Journal;
+  faults: FaultRules;
+  limiter: RateLimiter;
 }
 
 /** Hono context variables set along the pipeline. */

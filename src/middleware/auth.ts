@@ -6,8 +6,6 @@ import type { AppEnv, Principal } from '../types.js';
 /** Resolves `Authorization: Bearer <key>` to a principal and enforces the operation's scopes. */
 export function authenticate(keys: ApiKeys): MiddlewareHandler<AppEnv> {
   return async function authenticateRequest(c, next) {
-    const op = c.get('op');
-    if (!op.authenticated) return next();
     const header = c.req.header('authorization');
     if (!header) throw errors.missingCredentials();
     const m = /^Bearer[ ]+(\S+)\s*$/i.exec(header);
@@ -20,7 +18,7 @@ export function authenticate(keys: ApiKeys): MiddlewareHandler<AppEnv> {
       kind: 'api_key', credentialId: key.id, workspaceId: key.workspace_id,
       scopes: new Set(key.scopes), plan: key.plan, mode: key.mode,
     };
-    for (const scope of op.scopes) if (!principal.scopes.has(scope)) throw errors.missingScope(scope);
+    for (const scope of c.get('op').scopes) if (!principal.scopes.has(scope)) throw errors.missingScope(scope);
     c.set('principal', principal);
     return next();
   };

@@ -1,4 +1,4 @@
-import type { MiddlewareHandler } from 'hono';
+import type { HonoRequest, MiddlewareHandler } from 'hono';
 import { errors } from '../errors.js';
 import type { Spec } from '../openapi/spec.js';
 import { getValidator } from '../openapi/validator.js';
@@ -6,11 +6,11 @@ import type { AppEnv } from '../types.js';
 
 const JSON_TYPE = /^application\/(?:[\w.+-]+\+)?json$/i;
 
-/** Reads a JSON body: empty is undefined; anything but JSON is a 415; bad JSON is a 400. */
-async function readBody(req: Request): Promise<unknown> {
+/** Reads a JSON body (cached by Hono for the journal): empty is undefined; not JSON is a 415; bad JSON a 400. */
+async function readBody(req: HonoRequest): Promise<unknown> {
   const text = await req.text();
   if (text.trim() === '') return undefined;
-  const type = (req.headers.get('content-type') ?? '').split(';')[0]!.trim();
+  const type = (req.header('content-type') ?? '').split(';')[0]!.trim();
   if (!JSON_TYPE.test(type)) throw errors.unsupportedMediaType(type || 'none');
   try {
     return JSON.parse(text) as unknown;
@@ -30,7 +30,7 @@ export function validate(spec: Spec): MiddlewareHandler<AppEnv> {
       c.set('input', { params: {}, query: { ...op.queryDefaults }, body: {} });
       return next();
     }
-    const body = op.body === 'none' ? undefined : await readBody(c.req.raw);
+    const body = op.body === 'none' ? undefined : await readBody(c.req);
     const validator = await getValidator(spec);
     c.set('input', validator.validate(op, {
       params: c.req.param() as Record<string, string>,

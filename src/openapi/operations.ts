@@ -23,6 +23,8 @@ export interface Operation {
   scopes: string[];
   /** False when `security: []` (the control plane). */
   authenticated: boolean;
+  /** Part of the CommFlow API (/v1, /oauth): journaled, rate-limited, open to Prefer and faults. */
+  public: boolean;
   query: Map<string, QueryParam>;
   /** Query defaults from the spec, applied after validation. */
   queryDefaults: Record<string, unknown>;
@@ -79,6 +81,7 @@ export function buildOperations(spec: Spec): Operation[] {
         routePath: toRoutePath(path),
         scopes,
         authenticated,
+        public: path.startsWith('/v1/') || path.startsWith('/oauth/'),
         query,
         queryDefaults,
         body: !requestBody ? 'none' : requestBody.required ? 'required' : 'optional',

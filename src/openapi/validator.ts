@@ -22,6 +22,8 @@ export interface ValidInput {
 export interface Validator {
   /** Validates a matched request against its operation; throws the CommFlow error on failure. */
   validate(op: Operation, parts: RequestParts): ValidInput;
+  /** An example response body for a documented status (from the spec's examples and schemas). */
+  mock(op: Operation, status: number): unknown;
 }
 
 /** OpenAPI annotations that are not JSON Schema keywords; ajv's strict mode must know them. */
@@ -91,6 +93,7 @@ async function buildValidator(spec: Spec): Promise<Validator> {
   };
 
   return {
+    mock: (op, status) => api.mockResponseForOperation(op.id, { code: status }).mock,
     validate(op, parts) {
       const query = readQuery(op, parts.search);
       const input: Record<string, unknown> = { path: { ...parts.params }, query, header: parts.headers, cookie: {} };

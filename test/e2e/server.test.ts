@@ -37,4 +37,21 @@ describe('createMockServer (in-process, real socket on port 0)', () => {
       await mock.close();
     }
   });
+
+  it('a fault can drop the connection without an answer', async () => {
+    const mock = await createMockServer({ port: 0, logLevel: 'silent' });
+    try {
+      const rule = await fetch(`${mock.url}/_mock/faults`, {
+        method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ path: '/v1/me', drop_connection: true, count: 1 }),
+      });
+      expect(rule.status).toBe(201);
+      const headers = { authorization: `Bearer ${mock.apiKey}` };
+      await expect(fetch(`${mock.url}/v1/me`, { headers })).rejects.toThrow();
+      const after = await fetch(`${mock.url}/v1/me`, { headers });
+      expect(after.status).toBe(200);
+      expect(after.headers.get('x-ratelimit-limit')).toBe('300');
+    } finally {
+      await mock.close();
+    }
+  });
 });

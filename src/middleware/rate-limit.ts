@@ -1,0 +1,88 @@
+import type { MiddlewareHandler } from 'hono';
+import type { Clock } from '../clock.js';
+import { ApiError } from '../errors.js';
+import type { Plan } from '../store/types.js';
+import type { AppEnv } from '../types.js';
+
+/** Requests per minute by plan, as the overview lists them. */
+export const PLAN_LIMITS: Record<Plan, number> = { starter: 60, professional: 300, business: 1000 };
+
+const WINDOW_MS = 60_000;
+
+export interface RateDecision {
+  limit: number;
+  remaining: number;
+  /** End of the window, unix seconds. */
+  reset: number;
+  allowed: boolean;
+  retryAfter: number;
+}
+
+/**
+ * Fixed one-minute windows on the mock clock, per bucket (a credential, or a client address
+ * when there is none). Counting is synchronous, so it is exact under any concurrency.
+ */
+export class RateLimiter {
+  private windows = new Map<string, { start: number; count: number }>();
+
+  constructor(private readonly clock: Clock) {}
+
+  hit(bucket: string, limit: number): RateDecision {
+    const now = this.clock.now();
+    const start = Math.floor(now / WINDOW_MS) * WINDOW_MS;
+    let w = this.windows.get(bucket);
+    if (!w || w.start !== start) {
+      if (this.windows.size > 10_000) this.sweep(start);
+      w = { start, count: 0 };
+      this.windows.set(bucket, w);
+    }
+    const allowed = w.count < limit;
+    if (allowed) w.count++;
+    const end = start + WINDOW_MS;
+    return {
+      limit,
+      remaining: Math.max(0, limit - w.count),
+      reset: Math.ceil(end / 1000),
+      allowed,
+      retryAfter: Math.max(1, Math.ceil((end - now) / 1000)),
+    };
+  }
+
+  reset(): void {
+    this.windows.clear();
+  }
+
+  private sweep(current: number): void {
+    for (const [bucket, w] of this.windows) if (w.start < current) this.windows.delete(bucket);
+  }
+}
+
+export interface RateLimitOptions {
+  limiter: RateLimiter;
+  /** The plan behind a bearer token, if it is a known credential. */
+  planOf: (token: string) => Plan | undefined;
+  defaultPlan: Plan;
+}
+
+function bearer(header: string | undefined): string | undefined {
+  return header ? /^Bearer[ ]+(\S+)\s*$/i.exec(header)?.[1] : undefined;
+}
+
+/** Counts every public request (errors included) and sets the X-RateLimit-* headers; 429 beyond the limit. */
+export function rateLimit(opts: RateLimitOptions): MiddlewareHandler<AppEnv> {
+  return async function limitRate(c, next) {
+    const token = bearer(c.req.header('authorization'));
+    const plan = (token && opts.planOf(token)) || opts.defaultPlan;
+    const address = (c.env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined)?.incoming?.socket?.remoteAddress;
+    const d = opts.limiter.hit(token ? `token:${token}` : `ip:${address ?? 'local'}`, PLAN_LIMITS[plan]);
+    c.header('X-RateLimit-Limit', String(d.limit));
+    c.header('X-RateLimit-Remaining', String(d.remaining));
+    c.header('X-RateLimit-Reset', String(d.reset));
+    if (!d.allowed) {
+      throw new ApiError(429, 'rate_limit_error', 'rate_limit_exceeded',
+        `Too many requests: the limit is ${d.limit} per minute. Retry after ${d.retryAfter} second${d.retryAfter === 1 ? '' : 's'}.`,
+        null, { 'Retry-After': String(d.retryAfter) });
+    }
+    return next();
+  };
+}
