@@ -12,7 +12,6 @@ import { latency } from './middleware/latency.js';
 import { validate } from './middleware/validate.js';
 import { buildOperations, type Operation } from './openapi/operations.js';
 import { resourceHandlers, type Handler } from './resources/actions.js';
-import { ResourceEngine } from './resources/engine.js';
 import type { AppDeps, AppEnv } from './types.js';
 
 /**
@@ -22,8 +21,7 @@ import type { AppDeps, AppEnv } from './types.js';
 export function createApp(deps: AppDeps): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
   const operations = buildOperations(deps.spec);
-  const engine = new ResourceEngine({ spec: deps.spec, store: deps.store, clock: deps.clock });
-  const handlers: Record<string, Handler> = { ...resourceHandlers(deps, engine), ...controlHandlers(deps) };
+  const handlers: Record<string, Handler> = { ...resourceHandlers(deps, deps.engine), ...controlHandlers(deps) };
   const missing = operations.filter((op) => !handlers[op.id]).map((op) => op.id);
   if (missing.length) throw new Error(`openapi.yaml has operations without a handler: ${missing.join(', ')}`);
 

@@ -45,7 +45,8 @@ async function main(): Promise<void> {
         `  API base URL:  ${server.url}/v1\n` +
         `  Test API key:  ${server.apiKey}\n` +
         `  Live API key:  ${server.liveApiKey}\n` +
-        `  Playground:    ${server.url}/docs\n`,
+        `  Playground:    ${server.url}/docs\n` +
+        server.webhooks.map((w) => `  Webhook:       ${w.url} (${w.id}, secret ${w.secret})\n`).join(''),
     );
   } else {
     process.stdout.write(`${server.url}\n`);

@@ -14,6 +14,8 @@ export interface Clock {
   /** Back to real time. */
   reset(): void;
   readonly frozen: boolean;
+  /** Called after every freeze, advance or reset (schedules on the mock clock re-plan). */
+  onChange(listener: () => void): () => void;
 }
 
 export function toIso(ms: number): string {
@@ -23,20 +25,31 @@ export function toIso(ms: number): string {
 export function createClock(realNow: () => number = Date.now): Clock {
   let frozenAt: number | null = null;
   let offset = 0;
+  const listeners = new Set<() => void>();
+  const changed = () => {
+    for (const listener of listeners) listener();
+  };
   const clock: Clock = {
     now: () => (frozenAt ?? realNow()) + offset,
     iso: () => toIso(clock.now()),
     freeze(at) {
       frozenAt = at;
       offset = 0;
+      changed();
     },
     advance(ms) {
       if (frozenAt !== null) frozenAt += ms;
       else offset += ms;
+      changed();
     },
     reset() {
       frozenAt = null;
       offset = 0;
+      changed();
+    },
+    onChange(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
     },
     get frozen() {
       return frozenAt !== null;

@@ -21,6 +21,12 @@ export interface Config {
   logLevel: LogLevel;
   /** Largest accepted request body, in bytes. */
   bodyLimit: number;
+  /** URLs subscribed to every event at start (--webhook, repeatable). */
+  webhooks: string[];
+  /** Delays before each webhook retry, in ms; after the last one a delivery is failed. */
+  webhookRetries: number[];
+  /** Per-attempt webhook timeout, in ms. */
+  webhookTimeout: number;
 }
 
 export const DEFAULT_FIXTURES = fileURLToPath(new URL('../fixtures', import.meta.url));
@@ -35,11 +41,14 @@ export const defaults: Config = {
   latency: 0,
   logLevel: 'info',
   bodyLimit: 1024 * 1024,
+  webhooks: [],
+  webhookRetries: [1_000, 5_000, 30_000, 120_000, 600_000],
+  webhookTimeout: 5_000,
 };
 
 export class ConfigError extends Error {}
 
-type Kind = 'port' | 'int' | 'string' | 'plan' | 'level' | 'switch';
+type Kind = 'port' | 'int' | 'string' | 'plan' | 'level' | 'switch' | 'urls' | 'durations';
 
 interface Flag {
   key: keyof Config;
@@ -62,6 +71,9 @@ export const FLAGS: Flag[] = [
   { key: 'rateLimit', flag: 'rate-limit', env: 'COMMFLOW_MOCK_RATE_LIMIT', kind: 'switch', arg: '', help: 'Enforce per-minute limits by plan (default on; --no-rate-limit, or env false, turns it off)' },
   { key: 'latency', flag: 'latency', env: 'COMMFLOW_MOCK_LATENCY', kind: 'int', arg: 'MS', help: 'Delay every /v1 response by MS milliseconds (default 0)' },
   { key: 'bodyLimit', flag: 'body-limit', env: 'COMMFLOW_MOCK_BODY_LIMIT', kind: 'int', arg: 'BYTES', help: 'Largest request body accepted (default 1048576)' },
+  { key: 'webhooks', flag: 'webhook', env: 'COMMFLOW_MOCK_WEBHOOK', kind: 'urls', arg: 'URL', help: 'Subscribe URL to every event at start (repeatable; env: comma list)' },
+  { key: 'webhookRetries', flag: 'webhook-retries', env: 'COMMFLOW_MOCK_WEBHOOK_RETRIES', kind: 'durations', arg: 'LIST', help: 'Webhook retry delays (default 1s,5s,30s,2m,10m; "" for none)' },
+  { key: 'webhookTimeout', flag: 'webhook-timeout', env: 'COMMFLOW_MOCK_WEBHOOK_TIMEOUT', kind: 'int', arg: 'MS', help: 'Per-attempt webhook timeout (default 5000)' },
   { key: 'logLevel', flag: 'log-level', env: 'COMMFLOW_MOCK_LOG_LEVEL', kind: 'level', arg: 'LEVEL', help: 'silent, error, warn, info or debug (default info)' },
 ];
 
@@ -79,6 +91,19 @@ function convert(flag: Flag, raw: string, source: string): unknown {
     case 'plan':
       if (!['starter', 'professional', 'business'].includes(raw)) throw bad('expected starter, professional or business');
       return raw;
+    case 'urls': {
+      const urls = raw.split(',').map((u) => u.trim()).filter(Boolean);
+      for (const u of urls) if (!/^https?:\/\/[^\s/?#]+/.test(u)) throw new ConfigError(`Invalid ${source} '${u}': expected an http or https URL.`);
+      return urls;
+    }
+    case 'durations': {
+      const units: Record<string, number> = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000 };
+      return raw.split(',').map((d) => d.trim()).filter(Boolean).map((d) => {
+        const m = /^(\d+)(ms|s|m|h)?$/.exec(d);
+        if (!m) throw new ConfigError(`Invalid ${source} '${d}': expected durations like 500ms, 1s, 2m.`);
+        return Number(m[1]) * units[m[2] ?? 'ms']!;
+      });
+    }
     case 'switch':
       if (!['true', 'false', '1', '0'].includes(raw)) throw bad('expected true or false');
       return raw === 'true' || raw === '1';
@@ -102,7 +127,10 @@ export function parseConfig(argv: string[], env: Record<string, string | undefin
       strict: true,
       allowPositionals: false,
       options: {
-        ...Object.fromEntries(FLAGS.map((f) => [f.flag, { type: f.kind === 'switch' ? ('boolean' as const) : ('string' as const) }])),
+        ...Object.fromEntries(FLAGS.map((f) => [f.flag, {
+          type: f.kind === 'switch' ? ('boolean' as const) : ('string' as const),
+          multiple: f.kind === 'urls',
+        }])),
         ...Object.fromEntries(FLAGS.filter((f) => f.kind === 'switch').map((f) => [`no-${f.flag}`, { type: 'boolean' as const }])),
         help: { type: 'boolean', short: 'h' },
         version: { type: 'boolean', short: 'v' },
@@ -120,8 +148,10 @@ export function parseConfig(argv: string[], env: Record<string, string | undefin
     const fromEnv = env[flag.env];
     if (flag.kind === 'switch' && (fromFlag === true || values[`no-${flag.flag}`] === true)) {
       (config as unknown as Record<string, unknown>)[flag.key] = values[`no-${flag.flag}`] !== true;
+    } else if (Array.isArray(fromFlag)) {
+      (config as unknown as Record<string, unknown>)[flag.key] = fromFlag.flatMap((v) => convert(flag, String(v), `--${flag.flag}`) as string[]);
     } else if (typeof fromFlag === 'string') (config as unknown as Record<string, unknown>)[flag.key] = convert(flag, fromFlag, `--${flag.flag}`);
-    else if (fromEnv !== undefined && fromEnv !== '') (config as unknown as Record<string, unknown>)[flag.key] = convert(flag, fromEnv, flag.env);
+    else if (fromEnv !== undefined && (fromEnv !== '' || flag.kind === 'durations')) (config as unknown as Record<string, unknown>)[flag.key] = convert(flag, fromEnv, flag.env);
   }
   return { kind: 'run', config };
 }

@@ -5,3 +5,6 @@ export type { Config } from './config.js';
 export type { Clock } from './clock.js';
 export type { ErrorBody, ErrorType } from './errors.js';
 export { DEFAULT_KEYS } from './store/store.js';
+export { verifyWebhook, WebhookVerificationError, sign as signWebhook } from './webhooks/signing.js';
+export type { VerifyOptions } from './webhooks/signing.js';
+export type { WebhookEvent } from './webhooks/events.js';

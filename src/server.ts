@@ -3,6 +3,7 @@ import type { Server } from 'node:http';
 import { serve } from '@hono/node-server';
 import { createApp } from './app.js';
 import { resetAll } from './control/handlers.js';
+import { subscribeAtStart } from './webhooks/subscribe.js';
 import { ApiKeys } from './auth/keys.js';
 import { createClock, type Clock } from './clock.js';
 import { defaults, type Config } from './config.js';
@@ -14,6 +15,8 @@ import type { AppDeps } from './types.js';
 import { FaultRules } from './middleware/faults.js';
 import { Journal } from './middleware/journal.js';
 import { RateLimiter } from './middleware/rate-limit.js';
+import { ResourceEngine } from './resources/engine.js';
+import { Dispatcher } from './webhooks/dispatcher.js';
 
 export interface MockServer {
   /** Base URL, e.g. `http://127.0.0.1:4010`; the API lives under `${url}/v1`. */
@@ -29,6 +32,8 @@ export interface MockServer {
   close(): Promise<void>;
   /** For in-process requests: `app.fetch(request)`. */
   app: ReturnType<typeof createApp>;
+  /** Subscriptions made with `--webhook` (their secrets, to verify deliveries). */
+  webhooks: { id: string; url: string; secret: string }[];
 }
 
 export interface BuildOptions extends Partial<Config> {
@@ -49,10 +54,19 @@ export async function buildDeps(options: BuildOptions = {}): Promise<AppDeps> {
     clock,
     plan: config.plan,
   });
-  return {
+  const dispatcher = new Dispatcher({ store, clock, logger, retries: config.webhookRetries, timeoutMs: config.webhookTimeout });
+  const engine = new ResourceEngine({
+    spec, store, clock,
+    outbox: (ws, mutations) => dispatcher.enqueueMutations(ws, mutations),
+    onCommit: () => dispatcher.kick(),
+  });
+  const deps: AppDeps = {
     config, spec, store, clock, keys: new ApiKeys(store, clock, config.plan), logger, startedAt,
-    journal: new Journal(), faults: new FaultRules(clock, config.seed), limiter: new RateLimiter(clock),
+    journal: new Journal(), faults: new FaultRules(clock, config.seed), limiter: new RateLimiter(clock), engine, dispatcher,
   };
+  // Deliveries a previous run left pending (with --data) go out again: at-least-once.
+  for (const id of store.storedWorkspaceIds()) void store.workspace(id)?.then((ws) => dispatcher.recover(ws));
+  return deps;
 }
 
 function stripUndefined<T extends object>(o: T): Partial<T> {
@@ -63,6 +77,7 @@ function stripUndefined<T extends object>(o: T): Partial<T> {
 export async function startServer(options: BuildOptions = {}): Promise<MockServer> {
   const deps = await buildDeps(options);
   const app = createApp(deps);
+  const webhooks = await subscribeAtStart(deps, deps.config.webhooks);
   const server = await new Promise<Server>((resolve, reject) => {
     const s = serve({ fetch: app.fetch, port: deps.config.port, hostname: deps.config.host }, () => resolve(s as Server));
     s.once('error', reject);
@@ -83,11 +98,15 @@ export async function startServer(options: BuildOptions = {}): Promise<MockServe
     liveApiKey: DEFAULT_KEYS.live,
     clock: deps.clock,
     app,
+    webhooks,
     reset: () => resetAll(deps),
     close: () =>
       new Promise<void>((resolve, reject) => {
         server.close((err) => (err ? reject(err) : resolve()));
         server.closeAllConnections?.();
-      }).then(() => deps.store.commit()),
+      }).then(() => {
+        deps.dispatcher.close();
+        return deps.store.commit();
+      }),
   };
 }

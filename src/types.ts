@@ -9,6 +9,8 @@ import type { Store } from './store/store.js';
 import type { FaultRules } from './middleware/faults.js';
 import type { Journal } from './middleware/journal.js';
 import type { RateLimiter } from './middleware/rate-limit.js';
+import type { ResourceEngine } from './resources/engine.js';
+import type { Dispatcher } from './webhooks/dispatcher.js';
 import type { Plan } from './store/types.js';
 
 /** Who is calling: resolved from the Bearer credential. */
@@ -33,6 +35,8 @@ export interface AppDeps {
   journal: Journal;
   faults: FaultRules;
   limiter: RateLimiter;
+  engine: ResourceEngine;
+  dispatcher: Dispatcher;
 }
 
 /** Hono context variables set along the pipeline. */

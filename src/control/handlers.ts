@@ -1,5 +1,7 @@
 import { toIso } from '../clock.js';
 import { errors } from '../errors.js';
+import { buildOperations } from '../openapi/operations.js';
+import { getValidator } from '../openapi/validator.js';
 import type { NewKey } from '../auth/keys.js';
 import type { FaultRule } from '../middleware/faults.js';
 import type { JournalQuery } from '../middleware/journal.js';
@@ -13,7 +15,16 @@ export async function resetAll(deps: AppDeps): Promise<void> {
   deps.journal.clear();
   deps.faults.clear();
   deps.limiter.reset();
+  deps.dispatcher.clear();
   await deps.store.reset();
+}
+
+/** A spec-valid example of the resource an event is about (`ticket.created` → a Ticket). */
+async function exampleOf(deps: AppDeps, event: string): Promise<Record<string, unknown>> {
+  const resource = event.split('.')[0]!;
+  const op = buildOperations(deps.spec).find((o) => o.id === `get${resource[0]!.toUpperCase()}${resource.slice(1)}`)!;
+  const validator = await getValidator(deps.spec);
+  return (validator.mock(op, 200) as { data: Record<string, unknown> }).data;
 }
 
 function clockState(deps: AppDeps) {
@@ -61,6 +72,31 @@ export function controlHandlers(deps: AppDeps): Record<string, Handler> {
       const id = c.get('input').params.id ?? '';
       if (!deps.faults.remove(id)) throw errors.notFound('fault rule', id);
       return c.body(null, 204);
+    },
+
+    mockListDeliveries: async (c) => {
+      const q = c.get('input').query as { event?: string[]; status?: string[]; webhook_id?: string; limit: number };
+      const all = (await deps.store.loadedWorkspaces()).flatMap((ws) => ws.collections.deliveries.sorted('created_at', 'desc').records);
+      const data = all
+        .filter((d) => (!q.event || q.event.includes(String(d.event))) && (!q.status || q.status.includes(String(d.status)))
+          && (!q.webhook_id || d.webhook_id === q.webhook_id))
+        .slice(0, q.limit);
+      return c.json({ data });
+    },
+    mockFlushWebhooks: async (c) => {
+      const body = c.get('input').body as { advance_clock?: boolean; timeout_ms?: number };
+      const { timedOut } = await deps.dispatcher.flush({ advanceClock: body.advance_clock, timeoutMs: body.timeout_ms });
+      const counts = deps.dispatcher.counts(await deps.store.loadedWorkspaces());
+      return c.json({ data: { ...counts, timed_out: timedOut } });
+    },
+    mockFireEvent: async (c) => {
+      const body = c.get('input').body as { event: string; data?: Record<string, unknown> };
+      const ws = await deps.store.workspace(deps.store.defaultWorkspaceId)!;
+      const data = body.data ?? (await exampleOf(deps, body.event));
+      const fired = deps.dispatcher.enqueue(ws, body.event, data);
+      await deps.store.commit();
+      deps.dispatcher.kick();
+      return c.json({ data: fired }, 201);
     },
 
     mockListRequests: (c) => c.json({ data: deps.journal.list(c.get('input').query as JournalQuery) }),

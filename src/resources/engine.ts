@@ -23,6 +23,8 @@ export interface EngineDeps {
   spec: Spec;
   store: Store;
   clock: Clock;
+  /** Stores what a write must cause (the webhook outbox), in the same commit as the write. */
+  outbox?: (ws: Workspace, mutations: Mutation[]) => void;
   /** Called after a write is committed (persisted with --data), never before. */
   onCommit?: (mutations: Mutation[]) => void;
 }
@@ -154,7 +156,7 @@ export class ResourceEngine {
     ws.collections[d.collection].put(record);
     d.afterCreate?.(ctx, record);
     const shown = this.present(d, record, d.revealOnCreate);
-    await this.commit([{ kind: 'created', resource: d.name, workspaceId: ws.id, record: this.present(d, record) }]);
+    await this.commit(ws, [{ kind: 'created', resource: d.name, workspaceId: ws.id, record: this.present(d, record) }]);
     return shown;
   }
 
@@ -173,7 +175,7 @@ export class ResourceEngine {
     });
     this.check(ws, d, record);
     ws.collections[d.collection].put(record);
-    await this.commit([{ kind: 'updated', resource: d.name, workspaceId: ws.id, record: this.present(d, record), previous: this.present(d, previous) }]);
+    await this.commit(ws, [{ kind: 'updated', resource: d.name, workspaceId: ws.id, record: this.present(d, record), previous: this.present(d, previous) }]);
     return this.present(d, record);
   }
 
@@ -191,7 +193,7 @@ export class ResourceEngine {
         for (const r of [...referencing.where(ref.field, record.id)]) referencing.put({ ...r, [ref.field]: null, updated_at: ctx.now });
       }
     }
-    await this.commit([{ kind: 'deleted', resource: d.name, workspaceId: ws.id, record: this.present(d, record) }]);
+    await this.commit(ws, [{ kind: 'deleted', resource: d.name, workspaceId: ws.id, record: this.present(d, record) }]);
   }
 
   private descriptor(name: string): ResourceDescriptor {
@@ -220,7 +222,8 @@ export class ResourceEngine {
     }
   }
 
-  private async commit(mutations: Mutation[]): Promise<void> {
+  private async commit(ws: Workspace, mutations: Mutation[]): Promise<void> {
+    this.deps.outbox?.(ws, mutations);
     await this.deps.store.commit();
     this.deps.onCommit?.(mutations);
   }

@@ -114,6 +114,16 @@ export class Store {
     return ws;
   }
 
+  /** Ids of the workspaces held in the data (built or loaded), e.g. to resume their outboxes. */
+  storedWorkspaceIds(): string[] {
+    return Object.keys(this.db.data.workspaces);
+  }
+
+  /** The workspaces in use so far. */
+  async loadedWorkspaces(): Promise<Workspace[]> {
+    return Promise.all(this.live.values());
+  }
+
   /** Persists every change so far (atomic write with --data); resolves once it is durable. */
   async commit(): Promise<void> {
     if (this.opts.dataFile) await this.db.write();
