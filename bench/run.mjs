@@ -10,7 +10,7 @@ import autocannon from 'autocannon';
 
 const DURATION = Number(process.env.BENCH_DURATION ?? 5);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 10);
-const SCALES = (process.env.BENCH_SCALES ?? 'default,100000').split(',');
+const SCALES = (process.env.BENCH_SCALES ?? 'default,100000').split(',').filter(Boolean);
 const CLI = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
 const AUTH = { authorization: 'Bearer sk_test_commflow' };
 
@@ -104,6 +104,51 @@ for (const scale of SCALES) {
   await stop(mock.proc);
 }
 
+// Webhook delivery latency: tickets created at a steady rate, time from sending the POST to the
+// signed delivery arriving at a local receiver.
+const RATE = Number(process.env.BENCH_WEBHOOK_RATE ?? 500);
+const arrivals = new Map();
+const rec = await start([fileURLToPath(new URL('./receiver.mjs', import.meta.url))]);
+let pendingLine = '';
+rec.proc.stdout.on('data', (chunk) => {
+  const lines = (pendingLine + chunk).split('\n');
+  pendingLine = lines.pop();
+  for (const line of lines) {
+    const [subject, at] = line.split(' ');
+    if (at) arrivals.set(subject, Number(at));
+  }
+});
+const hooked = await start([CLI, '--port', '0', '--log-level', 'silent', '--no-rate-limit', '--webhook', rec.url]);
+await firstOk(`${hooked.url}/v1/me`, AUTH);
+// Warm up: the first POST loads the validator and compiles the operation (lazy start-up).
+for (let i = 0; i < 50; i++) {
+  await fetch(`${hooked.url}/v1/tickets`, { method: 'POST', headers: { ...AUTH, 'content-type': 'application/json' }, body: JSON.stringify({ subject: `warmup-${i}` }) });
+}
+const sent = new Map();
+const total = RATE * DURATION;
+const nowAbs = () => performance.timeOrigin + performance.now();
+await new Promise((resolve) => {
+  let i = 0;
+  const t0 = performance.now();
+  const tick = () => {
+    const due = Math.min(total, Math.floor(((performance.now() - t0) / 1000) * RATE) + 1);
+    for (; i < due; i++) {
+      const subject = `bench-${i}`;
+      sent.set(subject, nowAbs());
+      void fetch(`${hooked.url}/v1/tickets`, { method: 'POST', headers: { ...AUTH, 'content-type': 'application/json' }, body: JSON.stringify({ subject }) });
+    }
+    if (i < total) setTimeout(tick, 1);
+    else resolve();
+  };
+  tick();
+});
+const settleBy = performance.now() + 10_000;
+while ([...sent.keys()].some((k) => !arrivals.has(k)) && performance.now() < settleBy) await new Promise((r) => setTimeout(r, 20));
+const latencies = [...sent].filter(([k]) => arrivals.has(k)).map(([k, t]) => arrivals.get(k) - t).sort((a, b) => a - b);
+const pct = (p) => latencies[Math.min(latencies.length - 1, Math.floor(latencies.length * p))]?.toFixed(1);
+await stop(hooked.proc);
+await stop(rec.proc);
+
 const pad = (s, n) => String(s).padEnd(n);
 console.log(`\nautocannon: ${CONNECTIONS} connections, ${DURATION}s per scenario, node ${process.version}\n`);
 console.log(`| ${pad('scenario', 50)} | ${pad('fixtures', 8)} | req/s   | p50 ms | p99 ms | × baseline | non-2xx |`);
@@ -115,3 +160,5 @@ console.log('\n| fixtures | spawn → first /_mock/health 200 | spawn → first 
 console.log('|----------|--------------------------------|-------------------------|----------|');
 console.log('(median of 5 runs at the default fixtures; one run at larger scales, which generate their data at start)');
 for (const s of summary) console.log(`| ${pad(s.scale, 8)} | ${pad(`${s.startup.health} ms`, 30)} | ${pad(`${s.startup.me} ms`, 23)} | ${s.rssMb} MB |`);
+console.log(`\nwebhook delivery, POST /v1/tickets → signed delivery at a local receiver, ${RATE} events/s for ${DURATION}s:`);
+console.log(`delivered ${latencies.length}/${total}, p50 ${pct(0.5)} ms, p99 ${pct(0.99)} ms`);
