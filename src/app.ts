@@ -2,6 +2,8 @@ import { Hono, type MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { cors } from 'hono/cors';
 import { controlHandlers } from './control/handlers.js';
+import { workspaceHandlers, type NamedSnapshot } from './control/workspaces.js';
+import { adminToken } from './middleware/admin-token.js';
 import { registerDocs } from './docs/routes.js';
 import { errors, renderError } from './errors.js';
 import { authenticate } from './middleware/auth.js';
@@ -21,7 +23,10 @@ import type { AppDeps, AppEnv } from './types.js';
 export function createApp(deps: AppDeps): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
   const operations = buildOperations(deps.spec);
-  const handlers: Record<string, Handler> = { ...resourceHandlers(deps, deps.engine), ...controlHandlers(deps) };
+  const snapshots = new Map<string, NamedSnapshot>();
+  const handlers: Record<string, Handler> = {
+    ...resourceHandlers(deps, deps.engine), ...controlHandlers(deps), ...workspaceHandlers(deps, snapshots),
+  };
   const missing = operations.filter((op) => !handlers[op.id]).map((op) => op.id);
   if (missing.length) throw new Error(`openapi.yaml has operations without a handler: ${missing.join(', ')}`);
 
@@ -49,6 +54,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
     ? [rateLimit({ limiter: deps.limiter, planOf: (token) => deps.keys.find(token)?.plan, defaultPlan: deps.config.plan })]
     : [];
   const onDemand = chaos(deps.faults, deps.spec);
+  const admin = deps.config.adminToken ? [adminToken(deps.config.adminToken)] : [];
   const allowed = new Map<string, string[]>();
   for (const op of operations) {
     const handler = handlers[op.id]!;
@@ -56,6 +62,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
     // Steps that would only pass through are left out: every layer costs a dispatch per request.
     const steps: MiddlewareHandler<AppEnv>[] = [
       ...(op.public ? [...limit, onDemand] : []),
+      ...(op.path.startsWith('/_mock/') && op.id !== 'mockHealth' ? admin : []),
       ...(op.body === 'none' ? [] : [limitBody]),
       ...(op.authenticated ? [auth] : []),
       check,

@@ -27,6 +27,8 @@ export interface Config {
   webhookRetries: number[];
   /** Per-attempt webhook timeout, in ms. */
   webhookTimeout: number;
+  /** When set, /_mock/* (but health) needs `Authorization: Bearer <token>`. */
+  adminToken?: string;
 }
 
 export const DEFAULT_FIXTURES = fileURLToPath(new URL('../fixtures', import.meta.url));
@@ -74,6 +76,7 @@ export const FLAGS: Flag[] = [
   { key: 'webhooks', flag: 'webhook', env: 'COMMFLOW_MOCK_WEBHOOK', kind: 'urls', arg: 'URL', help: 'Subscribe URL to every event at start (repeatable; env: comma list)' },
   { key: 'webhookRetries', flag: 'webhook-retries', env: 'COMMFLOW_MOCK_WEBHOOK_RETRIES', kind: 'durations', arg: 'LIST', help: 'Webhook retry delays (default 1s,5s,30s,2m,10m; "" for none)' },
   { key: 'webhookTimeout', flag: 'webhook-timeout', env: 'COMMFLOW_MOCK_WEBHOOK_TIMEOUT', kind: 'int', arg: 'MS', help: 'Per-attempt webhook timeout (default 5000)' },
+  { key: 'adminToken', flag: 'admin-token', env: 'COMMFLOW_MOCK_ADMIN_TOKEN', kind: 'string', arg: 'TOKEN', help: 'Require Authorization: Bearer TOKEN on /_mock/* (health stays open)' },
   { key: 'logLevel', flag: 'log-level', env: 'COMMFLOW_MOCK_LOG_LEVEL', kind: 'level', arg: 'LEVEL', help: 'silent, error, warn, info or debug (default info)' },
 ];
 

@@ -3,6 +3,9 @@ import type { Server } from 'node:http';
 import { serve } from '@hono/node-server';
 import { createApp } from './app.js';
 import { resetAll } from './control/handlers.js';
+import { createWorkspace, exportState, importState } from './control/workspaces.js';
+import type { JournalEntry, JournalQuery } from './middleware/journal.js';
+import type { DbData as Snapshot } from './store/types.js';
 import { subscribeAtStart } from './webhooks/subscribe.js';
 import { ApiKeys } from './auth/keys.js';
 import { createClock, type Clock } from './clock.js';
@@ -26,8 +29,19 @@ export interface MockServer {
   apiKey: string;
   liveApiKey: string;
   clock: Clock;
-  /** Restores the fixtures and drops every change. */
-  reset(): Promise<void>;
+  /** Restores the fixtures and drops every change (or only one workspace's). */
+  reset(workspaceId?: string): Promise<void>;
+  /** A fresh, isolated workspace with its own keys: give one to each test file. */
+  workspace(options?: { name?: string; seed?: number; fixtures?: 'default' | 'empty' }): Promise<{ id: string; apiKey: string; liveApiKey: string }>;
+  /** The state as JSON (all of it, or one workspace and its keys); `restore` puts it back exactly. */
+  snapshot(workspaceId?: string): Promise<Snapshot>;
+  restore(snapshot: Snapshot): Promise<void>;
+  /** The request journal, newest first. */
+  requests(query?: JournalQuery): JournalEntry[];
+  /** Webhook deliveries with their attempts, newest first. */
+  deliveries(workspaceId?: string): Promise<Record<string, unknown>[]>;
+  /** Waits until no webhook delivery is due (advancing the clock over retries if asked). */
+  flush(options?: { advanceClock?: boolean; timeoutMs?: number }): Promise<void>;
   /** Stops listening and flushes `--data`. */
   close(): Promise<void>;
   /** For in-process requests: `app.fetch(request)`. */
@@ -73,6 +87,13 @@ function stripUndefined<T extends object>(o: T): Partial<T> {
   return Object.fromEntries(Object.entries(o).filter(([k, v]) => v !== undefined && k !== 'clock' && k !== 'logger')) as Partial<T>;
 }
 
+/** A snapshot of some workspaces (not the default one) restores only those. */
+function snapshotIsPartial(snapshot: Snapshot, deps: AppDeps): boolean {
+  return !Object.hasOwn(snapshot.workspaces, deps.store.defaultWorkspaceId);
+}
+
+export type { Snapshot };
+
 /** Starts the mock on a socket. `port: 0` picks a free port. */
 export async function startServer(options: BuildOptions = {}): Promise<MockServer> {
   const deps = await buildDeps(options);
@@ -99,7 +120,28 @@ export async function startServer(options: BuildOptions = {}): Promise<MockServe
     clock: deps.clock,
     app,
     webhooks,
-    reset: () => resetAll(deps),
+    reset: async (workspaceId) => {
+      if (!workspaceId) return resetAll(deps);
+      if (!(await deps.store.resetWorkspace(workspaceId))) throw new Error(`No workspace ${workspaceId}`);
+      deps.journal.clear(workspaceId);
+      deps.dispatcher.clear(workspaceId);
+    },
+    workspace: async (options) => {
+      const created = await createWorkspace(deps, options);
+      return { id: created.workspace.id, apiKey: created.api_key, liveApiKey: created.live_api_key };
+    },
+    snapshot: (workspaceId) => exportState(deps, workspaceId),
+    restore: async (snapshot) => {
+      await importState(deps, snapshot, !snapshotIsPartial(snapshot, deps));
+    },
+    requests: (query) => deps.journal.list(query),
+    deliveries: async (workspaceId) =>
+      (await deps.store.loadedWorkspaces())
+        .filter((ws) => !workspaceId || ws.id === workspaceId)
+        .flatMap((ws) => ws.collections.deliveries.sorted('created_at', 'desc').records),
+    flush: async (options) => {
+      await deps.dispatcher.flush(options);
+    },
     close: () =>
       new Promise<void>((resolve, reject) => {
         server.close((err) => (err ? reject(err) : resolve()));

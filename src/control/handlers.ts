@@ -38,11 +38,25 @@ export function controlHandlers(deps: AppDeps): Record<string, Handler> {
     mockHealth: (c) =>
       c.json({ data: { status: 'ok', version: VERSION, uptime_ms: Math.max(0, Math.round(performance.now() - deps.startedAt)) } }),
     mockReset: async (c) => {
-      await resetAll(deps);
+      const id = (c.get('input').body as { workspace_id?: string }).workspace_id;
+      if (!id) await resetAll(deps);
+      else {
+        if (!(await deps.store.resetWorkspace(id))) throw errors.notFound('workspace', id, 'workspace_id');
+        deps.journal.clear(id);
+        deps.dispatcher.clear(id);
+        await deps.store.commit();
+      }
       return c.json({ data: { reset: true } });
     },
-    mockListApiKeys: (c) => c.json({ data: deps.keys.list() }),
-    mockCreateApiKey: async (c) => c.json({ data: await deps.keys.create(c.get('input').body as NewKey) }, 201),
+    mockListApiKeys: (c) => {
+      const id = c.get('input').query.workspace_id;
+      return c.json({ data: deps.keys.list().filter((k) => !id || k.workspace_id === id) });
+    },
+    mockCreateApiKey: async (c) => {
+      const input = c.get('input').body as NewKey;
+      if (input.workspace_id && !deps.store.workspace(input.workspace_id)) throw errors.validation('workspace_id', `No workspace with id '${input.workspace_id}' exists.`, 'invalid_reference');
+      return c.json({ data: await deps.keys.create(input) }, 201);
+    },
     mockRevokeApiKey: async (c) => {
       const id = c.get('input').params.id ?? '';
       if (!(await deps.keys.revoke(id))) throw errors.notFound('API key', id);
@@ -75,8 +89,11 @@ export function controlHandlers(deps: AppDeps): Record<string, Handler> {
     },
 
     mockListDeliveries: async (c) => {
-      const q = c.get('input').query as { event?: string[]; status?: string[]; webhook_id?: string; limit: number };
-      const all = (await deps.store.loadedWorkspaces()).flatMap((ws) => ws.collections.deliveries.sorted('created_at', 'desc').records);
+      const q = c.get('input').query as { event?: string[]; status?: string[]; webhook_id?: string; limit: number; workspace_id?: string };
+      const all = (await deps.store.loadedWorkspaces())
+        .filter((ws) => !q.workspace_id || ws.id === q.workspace_id)
+        .flatMap((ws) => ws.collections.deliveries.sorted('created_at', 'desc').records)
+        .sort((a, b) => (a.created_at < b.created_at ? 1 : a.created_at > b.created_at ? -1 : 0));
       const data = all
         .filter((d) => (!q.event || q.event.includes(String(d.event))) && (!q.status || q.status.includes(String(d.status)))
           && (!q.webhook_id || d.webhook_id === q.webhook_id))
@@ -90,8 +107,9 @@ export function controlHandlers(deps: AppDeps): Record<string, Handler> {
       return c.json({ data: { ...counts, timed_out: timedOut } });
     },
     mockFireEvent: async (c) => {
-      const body = c.get('input').body as { event: string; data?: Record<string, unknown> };
-      const ws = await deps.store.workspace(deps.store.defaultWorkspaceId)!;
+      const body = c.get('input').body as { event: string; data?: Record<string, unknown>; workspace_id?: string };
+      const ws = await deps.store.workspace(body.workspace_id ?? deps.store.defaultWorkspaceId);
+      if (!ws) throw errors.validation('workspace_id', `No workspace with id '${String(body.workspace_id)}' exists.`, 'invalid_reference');
       const data = body.data ?? (await exampleOf(deps, body.event));
       const fired = deps.dispatcher.enqueue(ws, body.event, data);
       await deps.store.commit();

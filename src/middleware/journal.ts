@@ -33,6 +33,7 @@ interface Raw {
 }
 
 export interface JournalQuery {
+  workspace_id?: string;
   method?: string;
   path?: string;
   status?: number;
@@ -54,7 +55,14 @@ export class Journal {
     this.next = (this.next + 1) % this.capacity;
   }
 
-  clear(): void {
+  /** Empties the journal, or drops one workspace's entries. */
+  clear(workspaceId?: string): void {
+    if (workspaceId) {
+      const kept = this.ring.filter((r) => r.workspace !== workspaceId).sort((a, b) => a.seq - b.seq);
+      this.ring = kept;
+      this.next = kept.length % this.capacity;
+      return;
+    }
     this.ring = [];
     this.next = 0;
   }
@@ -66,6 +74,7 @@ export class Journal {
     const limit = q.limit ?? 100;
     for (let k = 1; k <= this.ring.length && out.length < limit; k++) {
       const raw = this.ring[(this.next - k + this.ring.length) % this.ring.length]!;
+      if (q.workspace_id && raw.workspace !== q.workspace_id) continue;
       if (q.method && raw.method !== q.method) continue;
       if (q.status && raw.status !== q.status) continue;
       if (path && !path(pathOf(raw.url).toLowerCase())) continue;

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Low, Memory } from 'lowdb';
@@ -5,7 +6,7 @@ import type { Clock } from '../clock.js';
 import { Collection } from './collection.js';
 import { buildFixtures, type FixtureOptions } from './fixtures.js';
 import { createIdFactory, loadFaker } from './random.js';
-import { ALL_SCOPES, COLLECTIONS, type ApiKeyRecord, type CollectionName, type DbData, type Plan, type WorkspaceData } from './types.js';
+import { ALL_SCOPES, COLLECTIONS, type ApiKeyRecord, type CollectionName, type DbData, type Plan, type WorkspaceData, type WorkspaceInfo } from './types.js';
 
 export interface StoreOptions {
   /** Persist to this JSON file (lowdb JSONFile, atomic writes); memory only when absent. */
@@ -107,7 +108,10 @@ export class Store {
   }
 
   private async wrap(data: WorkspaceData): Promise<Workspace> {
-    const f = new (await loadFaker())(data.seed ^ 0x5eed);
+    // Ids of new records differ between workspaces (the workspace id is in the seed) yet repeat run to run.
+    let h = 0x811c9dc5;
+    for (const ch of data.workspace.id) h = Math.imul(h ^ ch.charCodeAt(0), 0x01000193) >>> 0;
+    const f = new (await loadFaker())((data.seed ^ 0x5eed ^ h) >>> 0);
     let ws: Workspace | undefined;
     const taken = (id: string) => COLLECTIONS.some((c) => ws!.collections[c].has(id));
     ws = new Workspace(data, createIdFactory(f, taken));
@@ -127,6 +131,99 @@ export class Store {
   /** Persists every change so far (atomic write with --data); resolves once it is durable. */
   async commit(): Promise<void> {
     if (this.opts.dataFile) await this.db.write();
+  }
+
+  /** Fresh data for a workspace: the fixtures of its seed, or (empty) only its owner. */
+  private async fresh(info: Omit<WorkspaceInfo, 'owner_id'>, seed: number, fixtures: 'default' | 'empty'): Promise<WorkspaceData> {
+    const data = await buildFixtures({ ...this.opts.fixtures, seed });
+    const owner = data.collections.users[data.workspace.owner_id];
+    if (fixtures === 'empty') {
+      for (const name of COLLECTIONS) data.collections[name] = {};
+      if (owner) data.collections.users[owner.id] = owner;
+    }
+    return { ...data, workspace: { ...data.workspace, ...info }, seed, fixtures };
+  }
+
+  /** A new, isolated workspace with its own deterministic fixtures (built once per seed, then copied). */
+  async createWorkspace(opts: { name?: string; seed?: number; fixtures?: 'default' | 'empty' }): Promise<Workspace> {
+    let id: string;
+    do id = `ws_${randomBytes(6).toString('hex')}`; while (this.db.data.workspaces[id]);
+    const count = Object.keys(this.db.data.workspaces).length + 1;
+    const data = await this.fresh(
+      { id, name: opts.name ?? `Workspace ${count}`, created_at: this.opts.clock.iso() },
+      opts.seed ?? this.opts.fixtures.seed,
+      opts.fixtures ?? 'default',
+    );
+    this.db.data.workspaces[id] = data;
+    const ws = this.wrap(data);
+    this.live.set(id, ws);
+    return ws;
+  }
+
+  /** Back to this workspace's fixtures (its keys stay valid). */
+  async resetWorkspace(id: string): Promise<boolean> {
+    const current = this.db.data.workspaces[id] ?? (id === this.defaultWorkspaceId ? undefined : null);
+    if (current === null) return false;
+    const seed = current?.seed ?? this.opts.fixtures.seed;
+    const data = current
+      ? await this.fresh(current.workspace, seed, current.fixtures ?? 'default')
+      : await buildFixtures(this.opts.fixtures);
+    this.db.data.workspaces[id] = data;
+    this.live.set(id, this.wrap(data));
+    return true;
+  }
+
+  /** Removes a workspace, its data and its keys (not the default one: reset that instead). */
+  deleteWorkspace(id: string): boolean {
+    if (!this.db.data.workspaces[id] || id === this.defaultWorkspaceId) return false;
+    delete this.db.data.workspaces[id];
+    this.live.delete(id);
+    this.db.data.apiKeys = this.db.data.apiKeys.filter((k) => k.workspace_id !== id);
+    return true;
+  }
+
+  /** Every workspace, built or not yet (the default one is always there until deleted). */
+  async workspaceList(): Promise<WorkspaceInfo[]> {
+    const ids = new Set([this.defaultWorkspaceId, ...Object.keys(this.db.data.workspaces)]);
+    const out: WorkspaceInfo[] = [];
+    for (const id of ids) {
+      const ws = await this.workspace(id);
+      if (ws) out.push(ws.data.workspace);
+    }
+    return out;
+  }
+
+  /** The whole state (or one workspace and its keys) as plain JSON. */
+  async exportState(workspaceId?: string): Promise<DbData | undefined> {
+    const ids = workspaceId ? [workspaceId] : (await this.workspaceList()).map((w) => w.id);
+    const workspaces: Record<string, WorkspaceData> = {};
+    for (const id of ids) {
+      const ws = await this.workspace(id);
+      if (!ws) return undefined;
+      workspaces[id] = ws.data;
+    }
+    const apiKeys = this.db.data.apiKeys.filter((k) => !workspaceId || k.workspace_id === workspaceId);
+    return structuredClone({ version: 1, apiKeys, workspaces });
+  }
+
+  /**
+   * Restores a snapshot exactly: all of it, or (when it holds some workspaces) those workspaces
+   * and their keys, leaving the others alone.
+   */
+  async importState(snapshot: DbData, whole: boolean): Promise<void> {
+    const copy = structuredClone(snapshot);
+    if (whole) {
+      this.db.data = copy;
+      this.live.clear();
+    } else {
+      const ids = new Set(Object.keys(copy.workspaces));
+      for (const id of ids) {
+        this.db.data.workspaces[id] = copy.workspaces[id]!;
+        this.live.delete(id);
+      }
+      this.db.data.apiKeys = [...this.db.data.apiKeys.filter((k) => !ids.has(k.workspace_id)), ...copy.apiKeys];
+    }
+    await this.commit();
   }
 
   /** Back to the fixtures: default keys, no other workspace, no change. */

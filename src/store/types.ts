@@ -16,6 +16,8 @@ export interface WorkspaceData {
   workspace: WorkspaceInfo;
   /** Seed of the workspace's fixtures and of the ids it generates. */
   seed: number;
+  /** What a reset of this workspace goes back to: the fixtures, or only its owner. */
+  fixtures?: 'default' | 'empty';
   collections: Record<CollectionName, Record<string, Rec>>;
 }
 

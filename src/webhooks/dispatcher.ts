@@ -242,9 +242,10 @@ export class Dispatcher {
     return out;
   }
 
-  /** Forget every queue (after a reset) — the store no longer holds those deliveries. */
-  clear(): void {
-    this.queues.clear();
+  /** Forget every queue, or one workspace's (after a reset) — the store no longer holds those deliveries. */
+  clear(workspaceId?: string): void {
+    if (!workspaceId) this.queues.clear();
+    else for (const key of [...this.queues.keys()]) if (key.startsWith(`${workspaceId}/`)) this.queues.delete(key);
   }
 
   close(): void {

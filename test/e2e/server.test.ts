@@ -54,4 +54,28 @@ describe('createMockServer (in-process, real socket on port 0)', () => {
       await mock.close();
     }
   });
+
+  it('offers the control plane in-process: workspaces, snapshots, clock, journal, deliveries', async () => {
+    const mock = await createMockServer({ port: 0, logLevel: 'silent', seed: 2 });
+    try {
+      const ws = await mock.workspace({ name: 'In-process' });
+      const headers = { authorization: `Bearer ${ws.apiKey}`, 'content-type': 'application/json' };
+      const snap = await mock.snapshot(ws.id);
+      mock.clock.freeze(Date.parse('2026-02-02T00:00:00Z'));
+      mock.clock.advance(1000);
+      const created = await fetch(`${mock.url}/v1/tickets`, { method: 'POST', headers, body: JSON.stringify({ subject: 'In-process' }) });
+      const ticket = ((await created.json()) as { data: { id: string; created_at: string } }).data;
+      expect(ticket.created_at).toBe('2026-02-02T00:00:01Z');
+      expect(mock.requests({ workspace_id: ws.id }).map((r) => `${r.method} ${r.path} ${r.status}`)).toEqual(['POST /v1/tickets 201']);
+      await mock.restore(snap);
+      expect((await fetch(`${mock.url}/v1/tickets/${ticket.id}`, { headers })).status).toBe(404);
+      expect(JSON.stringify(await mock.snapshot(ws.id))).toBe(JSON.stringify(snap));
+      expect(await mock.deliveries(ws.id)).toEqual([]);
+      await mock.flush();
+      await mock.reset(ws.id);
+      expect((await fetch(`${mock.url}/v1/me`, { headers })).status).toBe(200);
+    } finally {
+      await mock.close();
+    }
+  });
 });

@@ -1,0 +1,16 @@
+import { timingSafeEqual } from 'node:crypto';
+import type { MiddlewareHandler } from 'hono';
+import { ApiError } from '../errors.js';
+
+/** `--admin-token T`: the control plane answers only `Authorization: Bearer T` (health stays open). */
+export function adminToken(token: string): MiddlewareHandler {
+  const expected = Buffer.from(token);
+  return async function requireAdminToken(c, next) {
+    const given = Buffer.from(/^Bearer[ ]+(\S+)\s*$/i.exec(c.req.header('authorization') ?? '')?.[1] ?? '');
+    if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
+      throw new ApiError(401, 'authentication_error', 'invalid_admin_token',
+        "The control plane needs 'Authorization: Bearer <admin token>' (the server was started with --admin-token).");
+    }
+    return next();
+  };
+}

@@ -1,0 +1,42 @@
+import { startServer, type BuildOptions } from './server.js';
+
+/** The part of vitest's TestProject a globalSetup needs (no runtime import of vitest). */
+interface Provider {
+  provide(key: string, value: unknown): void;
+}
+
+/**
+ * A vitest globalSetup: one mock server for the whole run, its URL provided to every test
+ * file as `inject('commflowMockUrl')`. Give each file its own workspace with `commflowWorkspace`.
+ */
+export function commflowGlobalSetup(options: BuildOptions = {}) {
+  return async function setup(project: Provider): Promise<() => Promise<void>> {
+    const mock = await startServer({ port: 0, logLevel: 'silent', ...options });
+    project.provide('commflowMockUrl', mock.url);
+    return () => mock.close();
+  };
+}
+
+export interface TestWorkspace {
+  /** Base URL of the mock; the API is under `${url}/v1`. */
+  url: string;
+  workspaceId: string;
+  apiKey: string;
+  liveApiKey: string;
+}
+
+/** A fresh, isolated workspace on a running mock (for a test file, or a single test). */
+export async function commflowWorkspace(
+  url: string,
+  options: { name?: string; seed?: number; fixtures?: 'default' | 'empty'; adminToken?: string } = {},
+): Promise<TestWorkspace> {
+  const { adminToken, ...body } = options;
+  const res = await fetch(`${url}/_mock/workspaces`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...(adminToken ? { authorization: `Bearer ${adminToken}` } : {}) },
+    body: JSON.stringify(body),
+  });
+  if (res.status !== 201) throw new Error(`commflow-mock: could not create a workspace (${res.status}): ${await res.text()}`);
+  const { data } = (await res.json()) as { data: { workspace: { id: string }; api_key: string; live_api_key: string } };
+  return { url, workspaceId: data.workspace.id, apiKey: data.api_key, liveApiKey: data.live_api_key };
+}
