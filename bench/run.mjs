@@ -14,9 +14,16 @@ const SCALES = (process.env.BENCH_SCALES ?? 'default,100000').split(',').filter(
 const CLI = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
 const AUTH = { authorization: 'Bearer sk_test_commflow' };
 
+const children = new Set();
+process.once('exit', () => {
+  for (const child of children) child.kill('SIGKILL');
+});
+
 function start(args) {
   const t0 = performance.now();
   const proc = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'] });
+  children.add(proc);
+  proc.once('exit', () => children.delete(proc));
   return new Promise((resolve, reject) => {
     let out = '';
     proc.stdout.on('data', (c) => {

@@ -12,13 +12,14 @@ import { journal } from './middleware/journal.js';
 import { rateLimit } from './middleware/rate-limit.js';
 import { latency } from './middleware/latency.js';
 import { validate } from './middleware/validate.js';
-import { buildOperations, type Operation } from './openapi/operations.js';
+import { buildOperations } from './openapi/operations.js';
 import { resourceHandlers, type Handler } from './resources/actions.js';
 import type { AppDeps, AppEnv } from './types.js';
 
 /**
- * The Hono app. Routes are generated from openapi.yaml at start; each request runs one
- * fixed pipeline: operation → auth + scopes → validation (openapi-backend) → handler.
+ * The Hono app. Routes are generated from openapi.yaml at start; each request runs one fixed
+ * pipeline: journal → rate limit → faults/Prefer → admin token → body limit → auth + scopes →
+ * validation (openapi-backend) → handler, each route keeping only the steps it needs.
  */
 export function createApp(deps: AppDeps): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
@@ -58,7 +59,6 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   const allowed = new Map<string, string[]>();
   for (const op of operations) {
     const handler = handlers[op.id]!;
-    // The fixed pipeline: journal → rate limit → faults/Prefer → body limit → auth → validation → handler.
     // Steps that would only pass through are left out: every layer costs a dispatch per request.
     const steps: MiddlewareHandler<AppEnv>[] = [
       ...(op.public ? [...limit, onDemand] : []),
@@ -88,4 +88,3 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   return app;
 }
 
-export type { Operation };

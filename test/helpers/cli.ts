@@ -3,6 +3,12 @@ import { fileURLToPath } from 'node:url';
 
 export const CLI = fileURLToPath(new URL('../../dist/cli.js', import.meta.url));
 
+/** Every server a test spawned; whatever a failing test left running dies with the test worker. */
+const spawned = new Set<ChildProcess>();
+process.once('exit', () => {
+  for (const proc of spawned) proc.kill('SIGKILL');
+});
+
 export interface Running {
   url: string;
   proc: ChildProcess;
@@ -14,6 +20,8 @@ export interface Running {
 /** Spawns the built CLI and resolves once it prints its URL. */
 export function startCli(args: string[], env: Record<string, string> = {}): Promise<Running> {
   const proc = spawn(process.execPath, [CLI, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  spawned.add(proc);
+  proc.once('exit', () => spawned.delete(proc));
   let out = '';
   const exited = new Promise<number | null>((resolve) => proc.once('exit', (code) => resolve(code)));
   return new Promise((resolve, reject) => {
