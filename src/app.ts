@@ -4,6 +4,7 @@ import { cors } from 'hono/cors';
 import { controlHandlers } from './control/handlers.js';
 import { workspaceHandlers, type NamedSnapshot } from './control/workspaces.js';
 import { adminToken } from './middleware/admin-token.js';
+import { oauthHandlers } from './auth/oauth-routes.js';
 import { registerDocs } from './docs/routes.js';
 import { errors, renderError } from './errors.js';
 import { authenticate } from './middleware/auth.js';
@@ -26,7 +27,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   const operations = buildOperations(deps.spec);
   const snapshots = new Map<string, NamedSnapshot>();
   const handlers: Record<string, Handler> = {
-    ...resourceHandlers(deps, deps.engine), ...controlHandlers(deps), ...workspaceHandlers(deps, snapshots),
+    ...resourceHandlers(deps, deps.engine), ...controlHandlers(deps), ...workspaceHandlers(deps, snapshots), ...oauthHandlers(deps),
   };
   const missing = operations.filter((op) => !handlers[op.id]).map((op) => op.id);
   if (missing.length) throw new Error(`openapi.yaml has operations without a handler: ${missing.join(', ')}`);
@@ -48,7 +49,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
     maxSize: deps.config.bodyLimit,
     onError: (c) => renderError(errors.payloadTooLarge(deps.config.bodyLimit), c),
   });
-  const auth = authenticate(deps.keys);
+  const auth = authenticate(deps.keys, deps.oauth, deps.config.plan);
   const check = validate(deps.spec);
   const record = journal(deps.journal, deps.clock, deps.config.bodyLimit);
   const limit = deps.config.rateLimit
@@ -60,13 +61,15 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   for (const op of operations) {
     const handler = handlers[op.id]!;
     // Steps that would only pass through are left out: every layer costs a dispatch per request.
-    const steps: MiddlewareHandler<AppEnv>[] = [
-      ...(op.public ? [...limit, onDemand] : []),
-      ...(op.path.startsWith('/_mock/') && op.id !== 'mockHealth' ? admin : []),
-      ...(op.body === 'none' ? [] : [limitBody]),
-      ...(op.authenticated ? [auth] : []),
-      check,
-    ];
+    const steps: MiddlewareHandler<AppEnv>[] = op.protocol === 'oauth'
+      ? [onDemand, ...(op.body === 'none' ? [] : [limitBody])]
+      : [
+        ...(op.public ? [...limit, onDemand] : []),
+        ...(op.path.startsWith('/_mock/') && op.id !== 'mockHealth' ? admin : []),
+        ...(op.body === 'none' ? [] : [limitBody]),
+        ...(op.authenticated ? [auth] : []),
+        check,
+      ];
     const selectOperation: MiddlewareHandler<AppEnv> = op.public
       ? function selectAndRecord(c, next) {
         c.set('op', op);

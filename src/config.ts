@@ -29,6 +29,8 @@ export interface Config {
   webhookTimeout: number;
   /** When set, /_mock/* (but health) needs `Authorization: Bearer <token>`. */
   adminToken?: string;
+  /** Show the OAuth consent page on every authorization, as if `prompt=consent`. */
+  oauthConsent: boolean;
 }
 
 export const DEFAULT_FIXTURES = fileURLToPath(new URL('../fixtures', import.meta.url));
@@ -46,6 +48,7 @@ export const defaults: Config = {
   webhooks: [],
   webhookRetries: [1_000, 5_000, 30_000, 120_000, 600_000],
   webhookTimeout: 5_000,
+  oauthConsent: false,
 };
 
 export class ConfigError extends Error {}
@@ -77,6 +80,7 @@ export const FLAGS: Flag[] = [
   { key: 'webhookRetries', flag: 'webhook-retries', env: 'COMMFLOW_MOCK_WEBHOOK_RETRIES', kind: 'durations', arg: 'LIST', help: 'Webhook retry delays (default 1s,5s,30s,2m,10m; "" for none)' },
   { key: 'webhookTimeout', flag: 'webhook-timeout', env: 'COMMFLOW_MOCK_WEBHOOK_TIMEOUT', kind: 'int', arg: 'MS', help: 'Per-attempt webhook timeout (default 5000)' },
   { key: 'adminToken', flag: 'admin-token', env: 'COMMFLOW_MOCK_ADMIN_TOKEN', kind: 'string', arg: 'TOKEN', help: 'Require Authorization: Bearer TOKEN on /_mock/* (health stays open)' },
+  { key: 'oauthConsent', flag: 'oauth-consent', env: 'COMMFLOW_MOCK_OAUTH_CONSENT', kind: 'switch', arg: '', help: 'Show the OAuth consent page on every authorization (default off: granted at once)' },
   { key: 'logLevel', flag: 'log-level', env: 'COMMFLOW_MOCK_LOG_LEVEL', kind: 'level', arg: 'LEVEL', help: 'silent, error, warn, info or debug (default info)' },
 ];
 

@@ -8,6 +8,7 @@ import type { JournalEntry, JournalQuery } from './middleware/journal.js';
 import type { DbData as Snapshot } from './store/types.js';
 import { subscribeAtStart } from './webhooks/subscribe.js';
 import { ApiKeys } from './auth/keys.js';
+import { OAuthServer } from './auth/oauth.js';
 import { createClock, type Clock } from './clock.js';
 import { defaults, type Config } from './config.js';
 import { createLogger, type Logger } from './logger.js';
@@ -77,6 +78,7 @@ export async function buildDeps(options: BuildOptions = {}): Promise<AppDeps> {
   const deps: AppDeps = {
     config, spec, store, clock, keys: new ApiKeys(store, clock, config.plan), logger, startedAt,
     journal: new Journal(), faults: new FaultRules(clock, config.seed), limiter: new RateLimiter(clock), engine, dispatcher,
+    oauth: new OAuthServer(clock, store.defaultWorkspaceId),
   };
   // Deliveries a previous run left pending (with --data) go out again: at-least-once.
   for (const id of store.storedWorkspaceIds()) void store.workspace(id)?.then((ws) => dispatcher.recover(ws));

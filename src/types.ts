@@ -1,5 +1,6 @@
 import type { Clock } from './clock.js';
 import type { ApiKeys } from './auth/keys.js';
+import type { OAuthServer } from './auth/oauth.js';
 import type { Config } from './config.js';
 import type { Logger } from './logger.js';
 import type { Operation } from './openapi/operations.js';
@@ -15,7 +16,7 @@ import type { Plan } from './store/types.js';
 
 /** Who is calling: resolved from the Bearer credential. */
 export interface Principal {
-  kind: 'api_key';
+  kind: 'api_key' | 'oauth';
   credentialId: string;
   workspaceId: string;
   scopes: ReadonlySet<string>;
@@ -37,6 +38,7 @@ export interface AppDeps {
   limiter: RateLimiter;
   engine: ResourceEngine;
   dispatcher: Dispatcher;
+  oauth: OAuthServer;
 }
 
 /** Hono context variables set along the pipeline. */

@@ -16,6 +16,7 @@ export async function resetAll(deps: AppDeps): Promise<void> {
   deps.faults.clear();
   deps.limiter.reset();
   deps.dispatcher.clear();
+  deps.oauth.reset();
   await deps.store.reset();
 }
 

@@ -1,24 +1,41 @@
 import type { MiddlewareHandler } from 'hono';
 import type { ApiKeys } from '../auth/keys.js';
-import { errors, redact } from '../errors.js';
+import { ApiError, errors, redact } from '../errors.js';
+import type { OAuthServer } from '../auth/oauth.js';
+import type { Plan } from '../store/types.js';
 import type { AppEnv, Principal } from '../types.js';
 
-/** Resolves `Authorization: Bearer <key>` to a principal and enforces the operation's scopes. */
-export function authenticate(keys: ApiKeys): MiddlewareHandler<AppEnv> {
+function fromApiKey(keys: ApiKeys, secret: string): Principal | undefined {
+  const key = keys.find(secret);
+  if (!key) return undefined;
+  if (key.revoked) throw errors.revokedApiKey(redact(secret));
+  return { kind: 'api_key', credentialId: key.id, workspaceId: key.workspace_id, scopes: new Set(key.scopes), plan: key.plan, mode: key.mode };
+}
+
+function fromAccessToken(oauth: OAuthServer, secret: string, plan: Plan): Principal | undefined {
+  const found = oauth.access(secret);
+  if (!found) return undefined;
+  if ('problem' in found) {
+    throw found.problem === 'expired'
+      ? new ApiError(401, 'authentication_error', 'token_expired', 'The access token has expired; refresh it.')
+      : new ApiError(401, 'authentication_error', 'token_revoked', 'The access token has been revoked.');
+  }
+  const t = found.token;
+  return { kind: 'oauth', credentialId: t.client_id, workspaceId: t.workspace_id, scopes: new Set(t.scopes), plan, mode: 'test' };
+}
+
+/** Resolves `Authorization: Bearer <API key or access token>` to a principal and enforces the operation's scopes. */
+export function authenticate(keys: ApiKeys, oauth: OAuthServer, defaultPlan: Plan = 'professional'): MiddlewareHandler<AppEnv> {
   return async function authenticateRequest(c, next) {
     const header = c.req.header('authorization');
     if (!header) throw errors.missingCredentials();
     const m = /^Bearer[ ]+(\S+)\s*$/i.exec(header);
     if (!m) throw errors.malformedAuthorization();
     const secret = m[1]!;
-    const key = keys.find(secret);
-    if (!key) throw errors.invalidApiKey(redact(secret));
-    if (key.revoked) throw errors.revokedApiKey(redact(secret));
-    const principal: Principal = {
-      kind: 'api_key', credentialId: key.id, workspaceId: key.workspace_id,
-      scopes: new Set(key.scopes), plan: key.plan, mode: key.mode,
-    };
-    for (const scope of c.get('op').scopes) if (!principal.scopes.has(scope)) throw errors.missingScope(scope);
+    const principal = fromApiKey(keys, secret) ?? fromAccessToken(oauth, secret, defaultPlan);
+    if (!principal) throw errors.invalidApiKey(redact(secret));
+    const credential = principal.kind === 'oauth' ? 'access token' : 'API key';
+    for (const scope of c.get('op').scopes) if (!principal.scopes.has(scope)) throw errors.missingScope(scope, credential);
     c.set('principal', principal);
     return next();
   };

@@ -23,8 +23,10 @@ export interface Operation {
   scopes: string[];
   /** False when `security: []` (the control plane). */
   authenticated: boolean;
-  /** Part of the CommFlow API (/v1, /oauth): journaled, rate-limited, open to Prefer and faults. */
+  /** Part of the CommFlow API (/v1, /oauth): journaled, open to Prefer and faults. */
   public: boolean;
+  /** `oauth` (x-commflow-protocol): RFC 6749 endpoints, which validate and answer errors the RFC's way. */
+  protocol: 'api' | 'oauth';
   query: Map<string, QueryParam>;
   /** Query defaults from the spec, applied after validation. */
   queryDefaults: Record<string, unknown>;
@@ -82,6 +84,7 @@ export function buildOperations(spec: Spec): Operation[] {
         scopes,
         authenticated,
         public: path.startsWith('/v1/') || path.startsWith('/oauth/'),
+        protocol: op['x-commflow-protocol'] === 'oauth' ? 'oauth' : 'api',
         query,
         queryDefaults,
         body: !requestBody ? 'none' : requestBody.required ? 'required' : 'optional',

@@ -52,6 +52,7 @@ export async function harness(options: BuildOptions = {}): Promise<Harness> {
     const type = res.headers.get('content-type') ?? '';
     let parsed: unknown = null;
     if (type.includes('json')) parsed = JSON.parse(text);
+    else if (type.includes('text/html')) parsed = text;
     else if (res.status >= 400) throw new Error(`${method} ${path} → ${res.status} with non-JSON body: ${text.slice(0, 200)}`);
     if (res.status >= 500 && res.status !== 500) throw new Error(`${method} ${path} → ${res.status}`);
     await assertMatchesSpec(method, path, res.status, res.status === 204 ? (text === '' ? null : text) : parsed);
