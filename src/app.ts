@@ -32,6 +32,16 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   const missing = operations.filter((op) => !handlers[op.id]).map((op) => op.id);
   if (missing.length) throw new Error(`openapi.yaml has operations without a handler: ${missing.join(', ')}`);
 
+  if (deps.config.logLevel === 'info' || deps.config.logLevel === 'debug') {
+    app.use('*', async function logRequest(c, next) {
+      const t0 = performance.now();
+      await next();
+      deps.logger.request({
+        method: c.req.method, path: c.req.path, status: c.res.status, ms: performance.now() - t0,
+        workspace: c.get('principal')?.workspaceId ?? null,
+      });
+    });
+  }
   app.onError((err, c) => renderError(err, c, (e) => deps.logger.error(`${c.req.method} ${c.req.path} failed`, e)));
   app.notFound((c) => renderError(errors.routeNotFound(c.req.method, c.req.path), c));
   const allowBrowsers = cors({

@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
-import { LOG_LEVELS, type LogLevel } from './logger.js';
+import { LOG_LEVELS, type LogFormat, type LogLevel } from './logger.js';
 import type { Plan } from './store/types.js';
 
 export interface Config {
@@ -19,6 +19,8 @@ export interface Config {
   /** Added to every /v1 response, in milliseconds. */
   latency: number;
   logLevel: LogLevel;
+  /** `pretty` (coloured in a terminal) or `json` lines; default pretty in a TTY, json otherwise. */
+  logFormat?: LogFormat;
   /** Largest accepted request body, in bytes. */
   bodyLimit: number;
   /** URLs subscribed to every event at start (--webhook, repeatable). */
@@ -53,7 +55,7 @@ export const defaults: Config = {
 
 export class ConfigError extends Error {}
 
-type Kind = 'port' | 'int' | 'string' | 'plan' | 'level' | 'switch' | 'urls' | 'durations';
+type Kind = 'port' | 'int' | 'string' | 'plan' | 'level' | 'format' | 'switch' | 'urls' | 'durations';
 
 interface Flag {
   key: keyof Config;
@@ -81,7 +83,8 @@ export const FLAGS: Flag[] = [
   { key: 'webhookTimeout', flag: 'webhook-timeout', env: 'COMMFLOW_MOCK_WEBHOOK_TIMEOUT', kind: 'int', arg: 'MS', help: 'Per-attempt webhook timeout (default 5000)' },
   { key: 'adminToken', flag: 'admin-token', env: 'COMMFLOW_MOCK_ADMIN_TOKEN', kind: 'string', arg: 'TOKEN', help: 'Require Authorization: Bearer TOKEN on /_mock/* (health stays open)' },
   { key: 'oauthConsent', flag: 'oauth-consent', env: 'COMMFLOW_MOCK_OAUTH_CONSENT', kind: 'switch', arg: '', help: 'Show the OAuth consent page on every authorization (default off: granted at once)' },
-  { key: 'logLevel', flag: 'log-level', env: 'COMMFLOW_MOCK_LOG_LEVEL', kind: 'level', arg: 'LEVEL', help: 'silent, error, warn, info or debug (default info)' },
+  { key: 'logLevel', flag: 'log-level', env: 'COMMFLOW_MOCK_LOG_LEVEL', kind: 'level', arg: 'LEVEL', help: 'silent, error, warn, info (one line per request) or debug (default info)' },
+  { key: 'logFormat', flag: 'log-format', env: 'COMMFLOW_MOCK_LOG_FORMAT', kind: 'format', arg: 'FORMAT', help: 'pretty or json (default: pretty in a terminal, json otherwise)' },
 ];
 
 function convert(flag: Flag, raw: string, source: string): unknown {
@@ -114,6 +117,9 @@ function convert(flag: Flag, raw: string, source: string): unknown {
     case 'switch':
       if (!['true', 'false', '1', '0'].includes(raw)) throw bad('expected true or false');
       return raw === 'true' || raw === '1';
+    case 'format':
+      if (raw !== 'pretty' && raw !== 'json') throw bad('expected pretty or json');
+      return raw;
     case 'level':
       if (!(LOG_LEVELS as readonly string[]).includes(raw)) throw bad(`expected one of ${LOG_LEVELS.join(', ')}`);
       return raw;

@@ -61,7 +61,8 @@ export async function buildDeps(options: BuildOptions = {}): Promise<AppDeps> {
   const startedAt = performance.now();
   const config: Config = { ...defaults, ...stripUndefined(options) };
   const clock = options.clock ?? createClock();
-  const logger = options.logger ?? createLogger(config.logLevel);
+  const tty = Boolean(process.stderr.isTTY);
+  const logger = options.logger ?? createLogger(config.logLevel, undefined, config.logFormat ?? (tty ? 'pretty' : 'json'), tty);
   const spec = await loadSpec();
   const store = await Store.open({
     dataFile: config.data,

@@ -28,6 +28,18 @@ describe('the built CLI', () => {
     }
   });
 
+  it('logs one JSON line per request with --log-format json', async () => {
+    const cli = await startCli(['--port', '0', '--log-format', 'json']);
+    try {
+      await getJson(`${cli.url}/v1/tickets/ticket_123`, { headers: auth });
+      await new Promise((r) => setTimeout(r, 100));
+      const line = cli.output().split('\n').find((l) => l.includes('"msg":"request"'));
+      expect(JSON.parse(line!)).toMatchObject({ method: 'GET', path: '/v1/tickets/ticket_123', status: 200, workspace: 'ws_456' });
+    } finally {
+      await cli.stop();
+    }
+  });
+
   it('exits cleanly on SIGINT', async () => {
     const cli = await startCli(['--port', '0', '--log-level', 'silent']);
     expect(await cli.stop('SIGINT')).toBe(0);
