@@ -1,19 +1,13 @@
-import { existsSync, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { createMockServer } from '../../src/index.js';
+import { launchChromium, noBrowser } from '../helpers/browser.js';
 
-const CHROMIUM = '/usr/bin/chromium';
 
-// Runs wherever Chromium is installed; in CI (.ci/run installs it) a missing browser fails instead of skipping.
-describe.skipIf(!existsSync(CHROMIUM) && !process.env.CI)('the /docs playground in Chromium', () => {
+describe.skipIf(noBrowser)('the /docs playground in Chromium', () => {
   it('executes GET /v1/tickets against this server, offline, with the test key', async () => {
-    const { chromium } = await import('playwright-core');
     const mock = await createMockServer({ port: 0, logLevel: 'silent' });
-    const browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      headless: true,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
+    const browser = await launchChromium();
     try {
       const page = await browser.newPage({ viewport: { width: 1280, height: 1000 } });
       const outside: string[] = [];

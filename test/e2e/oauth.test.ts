@@ -1,10 +1,10 @@
-import { existsSync, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import * as oauth from 'oauth4webapi';
 import { describe, expect, it } from 'vitest';
 import { createMockServer } from '../../src/index.js';
+import { launchChromium, noBrowser } from '../helpers/browser.js';
 
 const REDIRECT = 'http://127.0.0.1:8765/callback';
-const CHROMIUM = '/usr/bin/chromium';
 
 describe('OAuth with a standard client (oauth4webapi) over a real socket', () => {
   it('completes the code + PKCE flow and calls /v1 with the token', async () => {
@@ -45,16 +45,10 @@ describe('OAuth with a standard client (oauth4webapi) over a real socket', () =>
   });
 });
 
-// Runs wherever Chromium is installed; in CI (.ci/run installs it) a missing browser fails instead of skipping.
-describe.skipIf(!existsSync(CHROMIUM) && !process.env.CI)('the consent page in a real browser (Chromium)', () => {
+describe.skipIf(noBrowser)('the consent page in a real browser (Chromium)', () => {
   it('is clicked through: Approve lands on the redirect URI with a code', async () => {
-    const { chromium } = await import('playwright-core');
     const mock = await createMockServer({ port: 0, logLevel: 'silent' });
-    const browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      headless: true,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
+    const browser = await launchChromium();
     try {
       const page = await browser.newPage();
       let landed: URL | undefined;
