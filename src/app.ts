@@ -13,7 +13,6 @@ import { journal } from './middleware/journal.js';
 import { rateLimit } from './middleware/rate-limit.js';
 import { latency } from './middleware/latency.js';
 import { validate } from './middleware/validate.js';
-import { buildOperations } from './openapi/operations.js';
 import { resourceHandlers, type Handler } from './resources/actions.js';
 import type { AppDeps, AppEnv } from './types.js';
 
@@ -24,7 +23,7 @@ import type { AppDeps, AppEnv } from './types.js';
  */
 export function createApp(deps: AppDeps): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
-  const operations = buildOperations(deps.spec);
+  const { operations } = deps;
   const snapshots = new Map<string, NamedSnapshot>();
   const handlers: Record<string, Handler> = {
     ...resourceHandlers(deps, deps.engine), ...controlHandlers(deps), ...workspaceHandlers(deps, snapshots), ...oauthHandlers(deps),

@@ -2,7 +2,7 @@ import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import { serve } from '@hono/node-server';
 import { createApp } from './app.js';
-import { resetAll } from './control/handlers.js';
+import { listDeliveries, resetAll, resetWorkspace } from './control/handlers.js';
 import { createWorkspace, exportState, importState } from './control/workspaces.js';
 import type { JournalEntry, JournalQuery } from './middleware/journal.js';
 import type { DbData as Snapshot } from './store/types.js';
@@ -12,6 +12,7 @@ import { OAuthServer } from './auth/oauth.js';
 import { createClock, type Clock } from './clock.js';
 import { defaults, type Config } from './config.js';
 import { createLogger, type Logger } from './logger.js';
+import { buildOperations } from './openapi/operations.js';
 import { loadSpec } from './openapi/spec.js';
 import { getValidator } from './openapi/validator.js';
 import { DEFAULT_KEYS, Store } from './store/store.js';
@@ -64,6 +65,7 @@ export async function buildDeps(options: BuildOptions = {}): Promise<AppDeps> {
   const tty = Boolean(process.stderr.isTTY);
   const logger = options.logger ?? createLogger(config.logLevel, undefined, config.logFormat ?? (tty ? 'pretty' : 'json'), tty);
   const spec = await loadSpec();
+  const operations = buildOperations(spec);
   const store = await Store.open({
     dataFile: config.data,
     fixtures: { dir: config.fixtures, seed: config.seed, scale: config.fixturesScale },
@@ -77,7 +79,7 @@ export async function buildDeps(options: BuildOptions = {}): Promise<AppDeps> {
     onCommit: () => dispatcher.kick(),
   });
   const deps: AppDeps = {
-    config, spec, store, clock, keys: new ApiKeys(store, clock, config.plan), logger, startedAt,
+    config, spec, operations, store, clock, keys: new ApiKeys(store, clock, config.plan), logger, startedAt,
     journal: new Journal(), faults: new FaultRules(clock, config.seed), limiter: new RateLimiter(clock), engine, dispatcher,
     oauth: new OAuthServer(clock, store.defaultWorkspaceId),
   };
@@ -125,9 +127,7 @@ export async function startServer(options: BuildOptions = {}): Promise<MockServe
     webhooks,
     reset: async (workspaceId) => {
       if (!workspaceId) return resetAll(deps);
-      if (!(await deps.store.resetWorkspace(workspaceId))) throw new Error(`No workspace ${workspaceId}`);
-      deps.journal.clear(workspaceId);
-      deps.dispatcher.clear(workspaceId);
+      if (!(await resetWorkspace(deps, workspaceId))) throw new Error(`No workspace ${workspaceId}`);
     },
     workspace: async (options) => {
       const created = await createWorkspace(deps, options);
@@ -138,10 +138,7 @@ export async function startServer(options: BuildOptions = {}): Promise<MockServe
       await importState(deps, snapshot, !snapshotIsPartial(snapshot, deps));
     },
     requests: (query) => deps.journal.list(query),
-    deliveries: async (workspaceId) =>
-      (await deps.store.loadedWorkspaces())
-        .filter((ws) => !workspaceId || ws.id === workspaceId)
-        .flatMap((ws) => ws.collections.deliveries.sorted('created_at', 'desc').records),
+    deliveries: (workspaceId) => listDeliveries(deps, workspaceId),
     flush: async (options) => {
       await deps.dispatcher.flush(options);
     },

@@ -28,6 +28,8 @@ export interface Principal {
 export interface AppDeps {
   config: Config;
   spec: Spec;
+  /** The operation table of the spec, built once at start. */
+  operations: Operation[];
   store: Store;
   clock: Clock;
   keys: ApiKeys;

@@ -1,11 +1,11 @@
 import { toIso } from '../clock.js';
 import { errors } from '../errors.js';
-import { buildOperations } from '../openapi/operations.js';
 import { getValidator } from '../openapi/validator.js';
 import type { NewKey } from '../auth/keys.js';
 import type { FaultRule } from '../middleware/faults.js';
 import type { JournalQuery } from '../middleware/journal.js';
 import type { Handler } from '../resources/actions.js';
+import type { Rec } from '../store/types.js';
 import type { AppDeps } from '../types.js';
 import { VERSION } from '../version.js';
 
@@ -23,9 +23,26 @@ export async function resetAll(deps: AppDeps): Promise<void> {
 /** A spec-valid example of the resource an event is about (`ticket.created` → a Ticket). */
 async function exampleOf(deps: AppDeps, event: string): Promise<Record<string, unknown>> {
   const resource = event.split('.')[0]!;
-  const op = buildOperations(deps.spec).find((o) => o.id === `get${resource[0]!.toUpperCase()}${resource.slice(1)}`)!;
+  const op = deps.operations.find((o) => o.id === `get${resource[0]!.toUpperCase()}${resource.slice(1)}`)!;
   const validator = await getValidator(deps.spec);
   return (validator.mock(op, 200) as { data: Record<string, unknown> }).data;
+}
+
+/** One workspace back to its fixtures (its keys stay valid); false if there is no such workspace. */
+export async function resetWorkspace(deps: AppDeps, id: string): Promise<boolean> {
+  if (!(await deps.store.resetWorkspace(id))) return false;
+  deps.journal.clear(id);
+  deps.dispatcher.clear(id);
+  await deps.store.commit();
+  return true;
+}
+
+/** Webhook deliveries with their attempts, newest first (of one workspace, or all in use). */
+export async function listDeliveries(deps: AppDeps, workspaceId?: string): Promise<Rec[]> {
+  return (await deps.store.loadedWorkspaces())
+    .filter((ws) => !workspaceId || ws.id === workspaceId)
+    .flatMap((ws) => ws.collections.deliveries.sorted('created_at', 'desc').records)
+    .sort((a, b) => (a.created_at < b.created_at ? 1 : a.created_at > b.created_at ? -1 : 0));
 }
 
 function clockState(deps: AppDeps) {
@@ -41,12 +58,7 @@ export function controlHandlers(deps: AppDeps): Record<string, Handler> {
     mockReset: async (c) => {
       const id = (c.get('input').body as { workspace_id?: string }).workspace_id;
       if (!id) await resetAll(deps);
-      else {
-        if (!(await deps.store.resetWorkspace(id))) throw errors.notFound('workspace', id, 'workspace_id');
-        deps.journal.clear(id);
-        deps.dispatcher.clear(id);
-        await deps.store.commit();
-      }
+      else if (!(await resetWorkspace(deps, id))) throw errors.notFound('workspace', id, 'workspace_id');
       return c.json({ data: { reset: true } });
     },
     mockListApiKeys: (c) => {
@@ -91,10 +103,7 @@ export function controlHandlers(deps: AppDeps): Record<string, Handler> {
 
     mockListDeliveries: async (c) => {
       const q = c.get('input').query as { event?: string[]; status?: string[]; webhook_id?: string; limit: number; workspace_id?: string };
-      const all = (await deps.store.loadedWorkspaces())
-        .filter((ws) => !q.workspace_id || ws.id === q.workspace_id)
-        .flatMap((ws) => ws.collections.deliveries.sorted('created_at', 'desc').records)
-        .sort((a, b) => (a.created_at < b.created_at ? 1 : a.created_at > b.created_at ? -1 : 0));
+      const all = await listDeliveries(deps, q.workspace_id);
       const data = all
         .filter((d) => (!q.event || q.event.includes(String(d.event))) && (!q.status || q.status.includes(String(d.status)))
           && (!q.webhook_id || d.webhook_id === q.webhook_id))

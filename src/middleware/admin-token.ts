@@ -1,12 +1,13 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { MiddlewareHandler } from 'hono';
+import { bearerToken } from '../auth/bearer.js';
 import { ApiError } from '../errors.js';
 
 /** `--admin-token T`: the control plane answers only `Authorization: Bearer T` (health stays open). */
 export function adminToken(token: string): MiddlewareHandler {
   const expected = Buffer.from(token);
   return async function requireAdminToken(c, next) {
-    const given = Buffer.from(/^Bearer[ ]+(\S+)\s*$/i.exec(c.req.header('authorization') ?? '')?.[1] ?? '');
+    const given = Buffer.from(bearerToken(c.req.header('authorization')) ?? '');
     if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
       throw new ApiError(401, 'authentication_error', 'invalid_admin_token',
         "The control plane needs 'Authorization: Bearer <admin token>' (the server was started with --admin-token).");

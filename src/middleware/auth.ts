@@ -1,4 +1,5 @@
 import type { MiddlewareHandler } from 'hono';
+import { bearerToken } from '../auth/bearer.js';
 import type { ApiKeys } from '../auth/keys.js';
 import { ApiError, errors, redact } from '../errors.js';
 import type { OAuthServer } from '../auth/oauth.js';
@@ -29,9 +30,8 @@ export function authenticate(keys: ApiKeys, oauth: OAuthServer, defaultPlan: Pla
   return async function authenticateRequest(c, next) {
     const header = c.req.header('authorization');
     if (!header) throw errors.missingCredentials();
-    const m = /^Bearer[ ]+(\S+)\s*$/i.exec(header);
-    if (!m) throw errors.malformedAuthorization();
-    const secret = m[1]!;
+    const secret = bearerToken(header);
+    if (!secret) throw errors.malformedAuthorization();
     const principal = fromApiKey(keys, secret) ?? fromAccessToken(oauth, secret, defaultPlan);
     if (!principal) throw errors.invalidApiKey(redact(secret));
     const credential = principal.kind === 'oauth' ? 'access token' : 'API key';

@@ -1,4 +1,5 @@
 import type { MiddlewareHandler } from 'hono';
+import { bearerToken } from '../auth/bearer.js';
 import type { Clock } from '../clock.js';
 import { ApiError } from '../errors.js';
 import type { Plan } from '../store/types.js';
@@ -64,14 +65,10 @@ export interface RateLimitOptions {
   defaultPlan: Plan;
 }
 
-function bearer(header: string | undefined): string | undefined {
-  return header ? /^Bearer[ ]+(\S+)\s*$/i.exec(header)?.[1] : undefined;
-}
-
 /** Counts every public request (errors included) and sets the X-RateLimit-* headers; 429 beyond the limit. */
 export function rateLimit(opts: RateLimitOptions): MiddlewareHandler<AppEnv> {
   return async function limitRate(c, next) {
-    const token = bearer(c.req.header('authorization'));
+    const token = bearerToken(c.req.header('authorization'));
     const plan = (token && opts.planOf(token)) || opts.defaultPlan;
     const address = (c.env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined)?.incoming?.socket?.remoteAddress;
     const d = opts.limiter.hit(token ? `token:${token}` : `ip:${address ?? 'local'}`, PLAN_LIMITS[plan]);

@@ -162,12 +162,11 @@ export class Store {
 
   /** Back to this workspace's fixtures (its keys stay valid). */
   async resetWorkspace(id: string): Promise<boolean> {
-    const current = this.db.data.workspaces[id] ?? (id === this.defaultWorkspaceId ? undefined : null);
-    if (current === null) return false;
-    const seed = current?.seed ?? this.opts.fixtures.seed;
-    const data = current
-      ? await this.fresh(current.workspace, seed, current.fixtures ?? 'default')
-      : await buildFixtures(this.opts.fixtures);
+    const current = this.db.data.workspaces[id];
+    const isDefault = id === this.defaultWorkspaceId;
+    if (!current && !isDefault) return false;
+    // The default workspace is the fixtures themselves (as on first use); others are rebuilt from their seed.
+    const data = isDefault ? await buildFixtures(this.opts.fixtures) : await this.fresh(current!.workspace, current!.seed, current!.fixtures ?? 'default');
     this.db.data.workspaces[id] = data;
     this.live.set(id, this.wrap(data));
     return true;

@@ -1,11 +1,10 @@
-import { buildOperations } from '../openapi/operations.js';
 import type { AppDeps } from '../types.js';
 
 /** `--webhook URL`: subscribes each URL to every event in the default workspace (once, even across restarts). */
 export async function subscribeAtStart(deps: AppDeps, urls: string[]): Promise<{ id: string; url: string; secret: string }[]> {
   if (urls.length === 0) return [];
   const ws = await deps.store.workspace(deps.store.defaultWorkspaceId)!;
-  const op = buildOperations(deps.spec).find((o) => o.id === 'createWebhook')!;
+  const op = deps.operations.find((o) => o.id === 'createWebhook')!;
   const out = [];
   for (const url of urls) {
     const existing = ws.collections.webhooks.values().find((w) => w.url === url);
