@@ -8,19 +8,67 @@ import { oauthHandlers } from './auth/oauth-routes.js';
 import { registerDocs } from './docs/routes.js';
 import { errors, renderError } from './errors.js';
 import { authenticate } from './middleware/auth.js';
-import { chaos } from './middleware/chaos.js';
+import { injectFaults } from './middleware/faults.js';
 import { journal } from './middleware/journal.js';
+import { simulate } from './middleware/prefer.js';
 import { rateLimit } from './middleware/rate-limit.js';
 import { latency } from './middleware/latency.js';
 import { validate } from './middleware/validate.js';
+import type { Operation } from './openapi/operations.js';
 import { resourceHandlers, type Handler } from './resources/actions.js';
+import type { Plan } from './store/types.js';
 import type { AppDeps, AppEnv } from './types.js';
 
 /**
- * The Hono app. Routes are generated from openapi.yaml at start; each request runs one fixed
- * pipeline: journal → rate limit → faults/Prefer → admin token → body limit → auth + scopes →
- * validation (openapi-backend) → handler, each route keeping only the steps it needs.
+ * The steps of each operation, in one fixed order: journal → body limit → rate limit → faults →
+ * admin token → auth + scopes → validation (openapi-backend) → Prefer → handler. Each route keeps
+ * only the steps it needs (every layer costs a dispatch per request). The body limit comes
+ * first so that nothing after it, the journal included, ever reads past `--body-limit`.
  */
+function pipeline(deps: AppDeps): (op: Operation) => MiddlewareHandler<AppEnv>[] {
+  const limitBody = bodyLimit({
+    maxSize: deps.config.bodyLimit,
+    onError: (c) => {
+      c.set('bodyRefused', true);
+      // The rest of the body is not read: close the connection instead of draining it.
+      c.header('Connection', 'close');
+      throw errors.payloadTooLarge(deps.config.bodyLimit);
+    },
+  });
+  const auth = authenticate(deps.keys, deps.oauth, deps.config.plan);
+  const check = validate(deps.validator);
+  const prefer = simulate(deps.validator);
+  const record = journal(deps.journal, deps.clock);
+  const limit = deps.config.rateLimit ? [rateLimit({ limiter: deps.limiter, bucketOf: (token) => rateBucketOf(deps, token), defaultPlan: deps.config.plan })] : [];
+  const faults = injectFaults(deps.faults);
+  const admin = deps.config.adminToken ? [adminToken(deps.config.adminToken)] : [];
+  return (op) => {
+    const select: MiddlewareHandler<AppEnv> = op.public
+      ? function selectAndRecord(c, next) {
+        c.set('op', op);
+        return record(c, next);
+      }
+      : function selectOperation(c, next) {
+        c.set('op', op);
+        return next();
+      };
+    const body = op.body === 'none' ? [] : [limitBody];
+    if (op.protocol === 'oauth') return [select, ...body, faults];
+    if (!op.public) return [select, ...(op.id === 'mockHealth' ? [] : admin), ...body, check];
+    return [select, ...body, ...limit, faults, ...(op.authenticated ? [auth] : []), check, prefer];
+  };
+}
+
+/** The rate-limit window of a known credential: one per API key, one per OAuth client and workspace. */
+function rateBucketOf(deps: AppDeps, token: string): { bucket: string; plan: Plan } | undefined {
+  const key = deps.keys.find(token);
+  if (key) return { bucket: `key:${key.id}`, plan: key.plan };
+  const access = deps.oauth.access(token);
+  if (access && 'token' in access) return { bucket: `oauth:${access.token.client_id}:${access.token.workspace_id}`, plan: deps.config.plan };
+  return undefined;
+}
+
+/** The Hono app. Routes are generated from openapi.yaml at start, each with its pipeline of steps. */
 export function createApp(deps: AppDeps): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
   const { operations } = deps;
@@ -46,49 +94,23 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   const allowBrowsers = cors({
     origin: '*',
     allowHeaders: ['Authorization', 'Content-Type', 'Prefer'],
-    exposeHeaders: ['X-RateLimit-Limit', 'X-RateLimit-Remaining', 'X-RateLimit-Reset', 'Retry-After'],
+    exposeHeaders: ['X-RateLimit-Limit', 'X-RateLimit-Remaining', 'X-RateLimit-Reset', 'Retry-After', 'Preference-Applied'],
   });
-  // CORS only for browsers (they send Origin): it rewrites the response, which costs server-side callers.
-  app.use('*', function corsForBrowsers(c, next) {
-    return c.req.header('origin') ? allowBrowsers(c, next) : next();
-  });
+  // CORS for browser SDKs on the CommFlow API only, never on the control plane (a web page must
+  // not drive the sandbox), and only when a browser asks (it rewrites the response).
+  for (const prefix of ['/v1/*', '/oauth/*']) {
+    app.use(prefix, function corsForBrowsers(c, next) {
+      return c.req.header('origin') ? allowBrowsers(c, next) : next();
+    });
+  }
   if (deps.config.latency > 0) app.use('/v1/*', latency(deps.config.latency));
 
-  const limitBody = bodyLimit({
-    maxSize: deps.config.bodyLimit,
-    onError: (c) => renderError(errors.payloadTooLarge(deps.config.bodyLimit), c),
-  });
-  const auth = authenticate(deps.keys, deps.oauth, deps.config.plan);
-  const check = validate(deps.spec);
-  const record = journal(deps.journal, deps.clock, deps.config.bodyLimit);
-  const limit = deps.config.rateLimit
-    ? [rateLimit({ limiter: deps.limiter, planOf: (token) => deps.keys.find(token)?.plan, defaultPlan: deps.config.plan })]
-    : [];
-  const onDemand = chaos(deps.faults, deps.spec);
-  const admin = deps.config.adminToken ? [adminToken(deps.config.adminToken)] : [];
   const allowed = new Map<string, string[]>();
+  const steps = pipeline(deps);
   for (const op of operations) {
     const handler = handlers[op.id]!;
-    // Steps that would only pass through are left out: every layer costs a dispatch per request.
-    const steps: MiddlewareHandler<AppEnv>[] = op.protocol === 'oauth'
-      ? [onDemand, ...(op.body === 'none' ? [] : [limitBody])]
-      : [
-        ...(op.public ? [...limit, onDemand] : []),
-        ...(op.path.startsWith('/_mock/') && op.id !== 'mockHealth' ? admin : []),
-        ...(op.body === 'none' ? [] : [limitBody]),
-        ...(op.authenticated ? [auth] : []),
-        check,
-      ];
-    const selectOperation: MiddlewareHandler<AppEnv> = op.public
-      ? function selectAndRecord(c, next) {
-        c.set('op', op);
-        return record(c, next);
-      }
-      : function selectOperation(c, next) {
-        c.set('op', op);
-        return next();
-      };
-    app.on(op.method.toUpperCase(), op.routePath, selectOperation, ...steps, (c) => handler(c));
+    const [first, ...rest] = steps(op);
+    app.on(op.method.toUpperCase(), op.routePath, first!, ...rest, (c) => handler(c));
     allowed.set(op.routePath, [...(allowed.get(op.routePath) ?? []), op.method.toUpperCase()]);
   }
   for (const [routePath, methods] of allowed) {

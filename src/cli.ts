@@ -24,6 +24,11 @@ async function main(): Promise<void> {
     return;
   }
   const { config } = parsed;
+  // A last line of defence: a promise rejected with nobody listening is logged, never fatal.
+  // Every path is meant to handle its failures; the test suites fail on this line.
+  process.on('unhandledRejection', (reason) => {
+    process.stderr.write(`commflow-mock: unhandled rejection (a bug; the server keeps running): ${reason instanceof Error ? reason.stack : String(reason)}\n`);
+  });
   const server = await startServer(config);
   let closing = false;
   const shutdown = (signal: string) => {
@@ -39,6 +44,13 @@ async function main(): Promise<void> {
   };
   process.on('SIGINT', () => shutdown('SIGINT'));
   process.on('SIGTERM', () => shutdown('SIGTERM'));
+  if (!isLoopback(config.host) && !config.adminToken) {
+    process.stderr.write(
+      `\n  WARNING: listening on ${config.host} without --admin-token: anyone who can reach this port can\n` +
+        '  read every key, request and record through /_mock and reset or rewrite the sandbox.\n' +
+        '  Start with --admin-token TOKEN (or COMMFLOW_MOCK_ADMIN_TOKEN) when others share the network.\n\n',
+    );
+  }
   if (config.logLevel !== 'silent') {
     process.stdout.write(
       `commflow-mock ${VERSION} listening on ${server.url}\n` +
@@ -51,6 +63,10 @@ async function main(): Promise<void> {
   } else {
     process.stdout.write(`${server.url}\n`);
   }
+}
+
+function isLoopback(host: string): boolean {
+  return host === 'localhost' || host.startsWith('127.') || host === '::1' || host === '[::1]';
 }
 
 main().catch((err: unknown) => {

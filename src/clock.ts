@@ -7,15 +7,41 @@ export interface Clock {
   now(): number;
   /** ISO 8601 UTC with 'Z' and no milliseconds, the API's timestamp format. */
   iso(): string;
-  /** Freeze at an instant (ms since the epoch). */
+  /** Freeze at an instant (ms since the epoch); a RangeError outside MIN_INSTANT..MAX_INSTANT. */
   freeze(at: number): void;
-  /** Move forward (or back, with a negative number), frozen or not. */
+  /** Move forward (or back, with a negative number), frozen or not; a RangeError past the range. */
   advance(ms: number): void;
   /** Back to real time. */
   reset(): void;
   readonly frozen: boolean;
   /** Called after every freeze, advance or reset (schedules on the mock clock re-plan). */
   onChange(listener: () => void): () => void;
+}
+
+/** The instants the mock clock can show: what an RFC 3339 date-time with a 4-digit year can hold, from the Unix epoch on. */
+export const MIN_INSTANT = 0;
+export const MAX_INSTANT = Date.UTC(9999, 11, 31, 23, 59, 59);
+
+export const CLOCK_RANGE = 'the mock clock runs from 1970-01-01T00:00:00Z to 9999-12-31T23:59:59Z';
+
+export function inClockRange(ms: number): boolean {
+  return Number.isFinite(ms) && ms >= MIN_INSTANT && ms <= MAX_INSTANT;
+}
+
+function checked(ms: number): number {
+  if (!inClockRange(ms)) throw new RangeError(`Out of range: ${CLOCK_RANGE}.`);
+  return ms;
+}
+
+/**
+ * A date (`2026-01-01`, midnight UTC) or an RFC 3339 date-time as milliseconds since the epoch.
+ * A leap second (`23:59:60`) is the instant after `23:59:59`; NaN when unparseable.
+ */
+export function parseInstant(value: string): number {
+  if (/^\d{4}-\d{2}-\d{2}$/.test(value)) return Date.parse(`${value}T00:00:00Z`);
+  const leap = /^(.*T\d{2}:\d{2}:)60(\.\d+)?(.*)$/i.exec(value);
+  if (leap) return Date.parse(`${leap[1]}59${leap[2] ?? ''}${leap[3]}`) + 1000;
+  return Date.parse(value);
 }
 
 export function toIso(ms: number): string {
@@ -33,11 +59,12 @@ export function createClock(realNow: () => number = Date.now): Clock {
     now: () => (frozenAt ?? realNow()) + offset,
     iso: () => toIso(clock.now()),
     freeze(at) {
-      frozenAt = at;
+      frozenAt = checked(at);
       offset = 0;
       changed();
     },
     advance(ms) {
+      checked(clock.now() + ms);
       if (frozenAt !== null) frozenAt += ms;
       else offset += ms;
       changed();

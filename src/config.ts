@@ -33,6 +33,14 @@ export interface Config {
   adminToken?: string;
   /** Show the OAuth consent page on every authorization, as if `prompt=consent`. */
   oauthConsent: boolean;
+  /** Most workspaces held at once, the default one included. */
+  maxWorkspaces: number;
+  /** Most records per collection per workspace (raised to --fixtures-scale when that is larger). */
+  maxRecords: number;
+  /** Most named snapshots held at once. */
+  maxSnapshots: number;
+  /** Most requests the journal keeps (it also keeps at most 32 MiB). */
+  journalSize: number;
 }
 
 export const DEFAULT_FIXTURES = fileURLToPath(new URL('../fixtures', import.meta.url));
@@ -51,6 +59,10 @@ export const defaults: Config = {
   webhookRetries: [1_000, 5_000, 30_000, 120_000, 600_000],
   webhookTimeout: 5_000,
   oauthConsent: false,
+  maxWorkspaces: 500,
+  maxRecords: 100_000,
+  maxSnapshots: 50,
+  journalSize: 10_000,
 };
 
 export class ConfigError extends Error {}
@@ -80,9 +92,13 @@ export const FLAGS: Flag[] = [
   { key: 'bodyLimit', flag: 'body-limit', env: 'COMMFLOW_MOCK_BODY_LIMIT', kind: 'int', arg: 'BYTES', help: 'Largest request body accepted (default 1048576)' },
   { key: 'webhooks', flag: 'webhook', env: 'COMMFLOW_MOCK_WEBHOOK', kind: 'urls', arg: 'URL', help: 'Subscribe URL to every event at start (repeatable; env: comma list)' },
   { key: 'webhookRetries', flag: 'webhook-retries', env: 'COMMFLOW_MOCK_WEBHOOK_RETRIES', kind: 'durations', arg: 'LIST', help: 'Webhook retry delays (default 1s,5s,30s,2m,10m; "" for none)' },
-  { key: 'webhookTimeout', flag: 'webhook-timeout', env: 'COMMFLOW_MOCK_WEBHOOK_TIMEOUT', kind: 'int', arg: 'MS', help: 'Per-attempt webhook timeout (default 5000)' },
+  { key: 'webhookTimeout', flag: 'webhook-timeout', env: 'COMMFLOW_MOCK_WEBHOOK_TIMEOUT', kind: 'int', arg: 'MS', help: 'Deadline of a whole webhook attempt (default 5000)' },
   { key: 'adminToken', flag: 'admin-token', env: 'COMMFLOW_MOCK_ADMIN_TOKEN', kind: 'string', arg: 'TOKEN', help: 'Require Authorization: Bearer TOKEN on /_mock/* (health stays open)' },
   { key: 'oauthConsent', flag: 'oauth-consent', env: 'COMMFLOW_MOCK_OAUTH_CONSENT', kind: 'switch', arg: '', help: 'Show the OAuth consent page on every authorization (default off: granted at once)' },
+  { key: 'maxWorkspaces', flag: 'max-workspaces', env: 'COMMFLOW_MOCK_MAX_WORKSPACES', kind: 'int', arg: 'N', help: 'Most workspaces at once, the default one included (default 500)' },
+  { key: 'maxRecords', flag: 'max-records', env: 'COMMFLOW_MOCK_MAX_RECORDS', kind: 'int', arg: 'N', help: 'Most records per collection per workspace (default 100000)' },
+  { key: 'maxSnapshots', flag: 'max-snapshots', env: 'COMMFLOW_MOCK_MAX_SNAPSHOTS', kind: 'int', arg: 'N', help: 'Most named snapshots at once (default 50)' },
+  { key: 'journalSize', flag: 'journal-size', env: 'COMMFLOW_MOCK_JOURNAL_SIZE', kind: 'int', arg: 'N', help: 'Most requests kept in the journal (default 10000; 32 MiB at most)' },
   { key: 'logLevel', flag: 'log-level', env: 'COMMFLOW_MOCK_LOG_LEVEL', kind: 'level', arg: 'LEVEL', help: 'silent, error, warn, info (one line per request) or debug (default info)' },
   { key: 'logFormat', flag: 'log-format', env: 'COMMFLOW_MOCK_LOG_FORMAT', kind: 'format', arg: 'FORMAT', help: 'pretty or json (default: pretty in a terminal, json otherwise)' },
 ];

@@ -89,6 +89,9 @@ export const errors = {
   missingScope: (scope: string, credential = 'API key') =>
     new ApiError(403, 'authorization_error', 'missing_scope',
       `This request needs the '${scope}' scope, which the ${credential} does not have.`),
+  eventNeedsScope: (event: string, scope: string) =>
+    new ApiError(403, 'authorization_error', 'missing_scope',
+      `Receiving '${event}' needs the '${scope}' scope, which this credential does not have.`, 'events'),
   notFound: (resource: string, id: string, param = 'id') =>
     new ApiError(404, 'not_found_error', 'resource_not_found', `No ${resource} with id '${id}' exists.`, param),
   routeNotFound: (method: string, path: string) =>
@@ -96,6 +99,26 @@ export const errors = {
   methodNotAllowed: (method: string, path: string, allowed: string[]) =>
     new ApiError(405, 'invalid_request_error', 'method_not_allowed',
       `${method} is not allowed on ${path}. Allowed: ${allowed.join(', ')}.`, null, { Allow: allowed.join(', ') }),
+  nestingTooDeep: (limit: number) =>
+    new ApiError(422, 'invalid_request_error', 'nesting_too_deep', `The request body is nested more than ${limit} levels deep.`),
+  /** A documented cap is reached (GitHub answers 422 for its hook limit too). */
+  limitReached: (what: string, limit: number, hint: string) =>
+    new ApiError(422, 'invalid_request_error', 'limit_reached', `The limit of ${limit} ${what} is reached. ${hint}`),
+  unknownWorkspace: (id: string, param = 'workspace_id') =>
+    new ApiError(422, 'invalid_request_error', 'invalid_reference', `No workspace with id '${id}' exists.`, param),
+  invalidSnapshot: (message: string) => new ApiError(400, 'invalid_request_error', 'invalid_snapshot', message),
+  invalidAdminToken: () =>
+    new ApiError(401, 'authentication_error', 'invalid_admin_token',
+      "The control plane needs 'Authorization: Bearer <admin token>' (the server was started with --admin-token)."),
+  tokenExpired: () => new ApiError(401, 'authentication_error', 'token_expired', 'The access token has expired; refresh it.'),
+  tokenRevoked: () => new ApiError(401, 'authentication_error', 'token_revoked', 'The access token has been revoked.'),
+  rateLimited: (limit: number, retryAfter: number) =>
+    new ApiError(429, 'rate_limit_error', 'rate_limit_exceeded',
+      `Too many requests: the limit is ${limit} per minute. Retry after ${retryAfter} second${retryAfter === 1 ? '' : 's'}.`,
+      null, { 'Retry-After': String(retryAfter) }),
+  /** The change could not be saved with --data; it was undone. */
+  notPersisted: (reason: string) =>
+    new ApiError(500, 'api_error', 'storage_error', `The change could not be saved (${reason}), so nothing was changed.`),
   internal: () => new ApiError(500, 'api_error', 'internal_error', 'An unexpected error occurred.'),
   /** An error asked for on purpose (Prefer header, fault rule), in the status's usual type and code. */
   simulated: (status: number, message: string, type?: ErrorType) => {

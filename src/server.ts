@@ -1,5 +1,5 @@
 import type { AddressInfo } from 'node:net';
-import type { Server } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { serve } from '@hono/node-server';
 import { createApp } from './app.js';
 import { listDeliveries, resetAll, resetWorkspace } from './control/handlers.js';
@@ -10,11 +10,14 @@ import { subscribeAtStart } from './webhooks/subscribe.js';
 import { ApiKeys } from './auth/keys.js';
 import { OAuthServer } from './auth/oauth.js';
 import { createClock, type Clock } from './clock.js';
-import { defaults, type Config } from './config.js';
+import { DEFAULT_FIXTURES, defaults, type Config } from './config.js';
+import { LIMITS } from './limits.js';
 import { createLogger, type Logger } from './logger.js';
 import { buildOperations } from './openapi/operations.js';
 import { loadSpec } from './openapi/spec.js';
-import { getValidator } from './openapi/validator.js';
+import { createValidator, type Validator } from './openapi/validator.js';
+import { checkState } from './store/check.js';
+import { checkFixtures, type FixtureCheck } from './store/fixtures.js';
 import { DEFAULT_KEYS, Store } from './store/store.js';
 import type { AppDeps } from './types.js';
 import { FaultRules } from './middleware/faults.js';
@@ -22,6 +25,8 @@ import { Journal } from './middleware/journal.js';
 import { RateLimiter } from './middleware/rate-limit.js';
 import { ResourceEngine } from './resources/engine.js';
 import { Dispatcher } from './webhooks/dispatcher.js';
+import { scopesOfEvent } from './webhooks/events.js';
+import { subscriptionVetter } from './webhooks/vet.js';
 
 export interface MockServer {
   /** Base URL, e.g. `http://127.0.0.1:4010`; the API lives under `${url}/v1`. */
@@ -66,26 +71,58 @@ export async function buildDeps(options: BuildOptions = {}): Promise<AppDeps> {
   const logger = options.logger ?? createLogger(config.logLevel, undefined, config.logFormat ?? (tty ? 'pretty' : 'json'), tty);
   const spec = await loadSpec();
   const operations = buildOperations(spec);
+  const validator = createValidator(spec);
+  const fixtures = { dir: config.fixtures, seed: config.seed, scale: config.fixturesScale };
+  // Bundled fixtures are checked by the test suite; a custom directory is checked here, before anything starts on it.
+  if (config.fixtures !== DEFAULT_FIXTURES) await checkFixtures(fixtures, await fixtureCheck(validator));
+  let deps: AppDeps | undefined;
   const store = await Store.open({
     dataFile: config.data,
-    fixtures: { dir: config.fixtures, seed: config.seed, scale: config.fixturesScale },
+    fixtures,
     clock,
     plan: config.plan,
+    maxWorkspaces: config.maxWorkspaces,
+    maxApiKeys: LIMITS.apiKeys,
+    accept: async (data) => {
+      if (!data || typeof data !== 'object' || Array.isArray(data) || (data as { version?: unknown }).version !== 1) {
+        throw new Error('it is not a commflow-mock data file (a JSON object with version 1, apiKeys and workspaces).');
+      }
+      return checkState(await validator(), data);
+    },
   });
-  const dispatcher = new Dispatcher({ store, clock, logger, retries: config.webhookRetries, timeoutMs: config.webhookTimeout });
+  const listener = () => deps?.listener;
+  const scopesOf = (event: string) => scopesOfEvent(operations, event);
+  const dispatcher = new Dispatcher({ store, clock, logger, retries: config.webhookRetries, timeoutMs: config.webhookTimeout, scopesOf, listener });
+  const vetSubscription = subscriptionVetter(operations, listener);
   const engine = new ResourceEngine({
     spec, store, clock,
     outbox: (ws, mutations) => dispatcher.enqueueMutations(ws, mutations),
     onCommit: () => dispatcher.kick(),
+    vet: (resource, ctx, body) => (resource === 'webhooks' ? vetSubscription(ctx, body) : undefined),
+    maxRecords: Math.max(config.maxRecords, config.fixturesScale ?? 0),
   });
-  const deps: AppDeps = {
-    config, spec, operations, store, clock, keys: new ApiKeys(store, clock, config.plan), logger, startedAt,
-    journal: new Journal(), faults: new FaultRules(clock, config.seed), limiter: new RateLimiter(clock), engine, dispatcher,
-    oauth: new OAuthServer(clock, store.defaultWorkspaceId),
+  deps = {
+    config, spec, validator, operations, store, clock, keys: new ApiKeys(store, clock, config.plan), logger, startedAt,
+    journal: new Journal({ entries: config.journalSize, bytes: LIMITS.journalBytes }), faults: new FaultRules(clock, config.seed),
+    limiter: new RateLimiter(clock), engine, dispatcher,
+    oauth: new OAuthServer(clock, store.defaultWorkspaceId, (id) => store.has(id)), listener: undefined,
   };
   // Deliveries a previous run left pending (with --data) go out again: at-least-once.
-  for (const id of store.storedWorkspaceIds()) void store.workspace(id)?.then((ws) => dispatcher.recover(ws));
+  for (const id of store.storedWorkspaceIds()) {
+    const ws = await store.workspace(id);
+    if (ws) dispatcher.recover(ws);
+  }
   return deps;
+}
+
+/** With a custom fixtures directory: each record checked against its schema in openapi.yaml. */
+async function fixtureCheck(validator: () => Promise<Validator>): Promise<FixtureCheck> {
+  const v = await validator();
+  const records = 'components/schemas/Snapshot/properties/workspaces/additionalProperties/properties/collections/properties';
+  return (kind, value) => {
+    const pointer = kind === 'workspace' ? 'components/schemas/WorkspaceRecord' : `${records}/${kind}/additionalProperties`;
+    return v.check(pointer, value)?.message.replace(/^The request body/, 'The record');
+  };
 }
 
 function stripUndefined<T extends object>(o: T): Partial<T> {
@@ -103,20 +140,25 @@ export type { Snapshot };
 export async function startServer(options: BuildOptions = {}): Promise<MockServer> {
   const deps = await buildDeps(options);
   const app = createApp(deps);
-  const webhooks = await subscribeAtStart(deps, deps.config.webhooks);
-  const server = await new Promise<Server>((resolve, reject) => {
-    const s = serve({ fetch: app.fetch, port: deps.config.port, hostname: deps.config.host }, () => resolve(s as Server));
-    s.once('error', reject);
-  });
+  const server = await listen(app, deps);
+  let webhooks: MockServer['webhooks'];
+  try {
+    webhooks = await subscribeAtStart(deps, deps.config.webhooks);
+  } catch (err) {
+    server.closeAllConnections();
+    server.close();
+    throw err instanceof Error ? err : new Error(String(err));
+  }
   // Warm up soon after listening, off the request path: load the validator and build the
   // default workspace (both also happen on demand if a request comes first).
   setTimeout(() => {
-    void getValidator(deps.spec).catch((err) => deps.logger.error('validator failed to load', err));
-    void deps.store.workspace(deps.store.defaultWorkspaceId)?.catch((err) => deps.logger.error('fixtures failed to load', err));
+    deps.validator().catch((err: unknown) => deps.logger.error('validator failed to load', err));
+    deps.store.workspace(deps.store.defaultWorkspaceId)?.catch((err: unknown) => deps.logger.error('fixtures failed to load', err));
   }, 100).unref();
   const { port } = server.address() as AddressInfo;
   const host = deps.config.host.includes(':') ? `[${deps.config.host}]` : deps.config.host;
   const displayHost = host === '0.0.0.0' || host === '[::]' ? '127.0.0.1' : host;
+  let closing: Promise<void> | undefined;
   return {
     url: `http://${displayHost}:${port}`,
     port,
@@ -126,7 +168,7 @@ export async function startServer(options: BuildOptions = {}): Promise<MockServe
     app,
     webhooks,
     reset: async (workspaceId) => {
-      if (!workspaceId) return resetAll(deps);
+      if (workspaceId === undefined) return resetAll(deps);
       if (!(await resetWorkspace(deps, workspaceId))) throw new Error(`No workspace ${workspaceId}`);
     },
     workspace: async (options) => {
@@ -142,13 +184,56 @@ export async function startServer(options: BuildOptions = {}): Promise<MockServe
     flush: async (options) => {
       await deps.dispatcher.flush(options);
     },
-    close: () =>
-      new Promise<void>((resolve, reject) => {
-        server.close((err) => (err ? reject(err) : resolve()));
-        server.closeAllConnections?.();
-      }).then(() => {
-        deps.dispatcher.close();
-        return deps.store.commit();
-      }),
+    close: () => (closing ??= stop(server, deps)),
   };
+}
+
+/**
+ * Listens with timeouts that drop idle and slow clients in seconds (a connection that sends
+ * nothing, headers that trickle, a body that never ends), however long a request itself may
+ * take once it is in (a flush, `Prefer: latency`).
+ */
+async function listen(app: ReturnType<typeof createApp>, deps: AppDeps): Promise<Server> {
+  const server = await new Promise<Server>((resolve, reject) => {
+    const s = serve({
+      fetch: app.fetch, port: deps.config.port, hostname: deps.config.host,
+      serverOptions: {
+        headersTimeout: LIMITS.headersTimeoutMs,
+        requestTimeout: LIMITS.requestTimeoutMs,
+        keepAliveTimeout: 5_000,
+        connectionsCheckingInterval: 1_000,
+      },
+    }, () => resolve(s as Server));
+    s.once('error', reject);
+  });
+  const inFlight = new WeakMap<object, number>();
+  server.on('request', (req: IncomingMessage, res: ServerResponse) => {
+    const socket = req.socket;
+    inFlight.set(socket, (inFlight.get(socket) ?? 0) + 1);
+    res.once('close', () => inFlight.set(socket, (inFlight.get(socket) ?? 1) - 1));
+  });
+  // Node closes sockets on its own only once a request has begun: a socket idle with nothing in
+  // flight (never a byte sent, or between keep-alive requests) is closed here.
+  server.setTimeout(LIMITS.idleTimeoutMs, (socket) => {
+    if (!inFlight.get(socket)) socket.destroy();
+  });
+  const { port } = server.address() as AddressInfo;
+  deps.listener = { host: deps.config.host, port };
+  return server;
+}
+
+/**
+ * Stops accepting, lets requests in flight finish (up to LIMITS.shutdownGraceMs), waits for
+ * the writes they started, then stops the webhook sender.
+ */
+async function stop(server: Server, deps: AppDeps): Promise<void> {
+  const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+  server.closeIdleConnections();
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([closed, new Promise<void>((resolve) => (timer = setTimeout(resolve, LIMITS.shutdownGraceMs)))]);
+  clearTimeout(timer);
+  server.closeAllConnections();
+  await closed;
+  await deps.store.settled();
+  deps.dispatcher.close();
 }

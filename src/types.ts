@@ -5,7 +5,7 @@ import type { Config } from './config.js';
 import type { Logger } from './logger.js';
 import type { Operation } from './openapi/operations.js';
 import type { Spec } from './openapi/spec.js';
-import type { ValidInput } from './openapi/validator.js';
+import type { ValidInput, Validator } from './openapi/validator.js';
 import type { Store } from './store/store.js';
 import type { FaultRules } from './middleware/faults.js';
 import type { Journal } from './middleware/journal.js';
@@ -28,6 +28,8 @@ export interface Principal {
 export interface AppDeps {
   config: Config;
   spec: Spec;
+  /** openapi-backend over the spec, built on first use. */
+  validator: () => Promise<Validator>;
   /** The operation table of the spec, built once at start. */
   operations: Operation[];
   store: Store;
@@ -41,6 +43,8 @@ export interface AppDeps {
   engine: ResourceEngine;
   dispatcher: Dispatcher;
   oauth: OAuthServer;
+  /** Where this server listens, once it does (webhook URLs must not point back at it). */
+  listener: { host: string; port: number } | undefined;
 }
 
 /** Hono context variables set along the pipeline. */
@@ -49,5 +53,7 @@ export interface AppEnv {
     op: Operation;
     principal: Principal | undefined;
     input: ValidInput;
+    /** Set when the body was refused (too large): nobody reads it then. */
+    bodyRefused: boolean;
   };
 }

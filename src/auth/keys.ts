@@ -13,16 +13,15 @@ export interface NewKey {
 
 /** API keys: creation, revocation, and O(1) lookup by secret. */
 export class ApiKeys {
-  private byKey: Map<string, ApiKeyRecord> | undefined;
-  private seenList: ApiKeyRecord[] | undefined;
+  private byKey = new Map<string, ApiKeyRecord>();
+  private indexed = -1;
 
   constructor(private readonly store: Store, private readonly clock: Clock, private readonly defaultPlan: Plan) {}
 
   private index(): Map<string, ApiKeyRecord> {
-    const list = this.store.apiKeys;
-    if (!this.byKey || this.seenList !== list || this.byKey.size !== list.length) {
-      this.byKey = new Map(list.map((k) => [k.key, k]));
-      this.seenList = list;
+    if (this.indexed !== this.store.keysVersion) {
+      this.byKey = new Map(this.store.apiKeys.map((k) => [k.key, k]));
+      this.indexed = this.store.keysVersion;
     }
     return this.byKey;
   }
@@ -31,16 +30,19 @@ export class ApiKeys {
     return this.index().get(secret);
   }
 
-  list(): ApiKeyRecord[] {
+  list(): readonly ApiKeyRecord[] {
     return this.store.apiKeys;
   }
 
-  async create(input: NewKey): Promise<ApiKeyRecord> {
+  /** A new key with a random secret (inside a store transaction). */
+  create(input: NewKey): ApiKeyRecord {
     const mode = input.mode ?? 'test';
-    const suffix = randomBytes(18).toString('base64url').replace(/[-_]/g, '').slice(0, 24);
+    const ids = new Set(this.store.apiKeys.map((k) => k.id));
+    let id: string;
+    do id = `key_${randomBytes(6).toString('hex')}`; while (ids.has(id));
     const record: ApiKeyRecord = {
-      id: `key_${randomBytes(6).toString('hex')}`,
-      key: `sk_${mode}_${suffix}`,
+      id,
+      key: `sk_${mode}_${randomBytes(18).toString('base64url').replace(/[-_]/g, '').slice(0, 24)}`,
       name: input.name ?? `${mode} key`,
       scopes: input.scopes ?? [...ALL_SCOPES],
       plan: input.plan ?? this.defaultPlan,
@@ -49,19 +51,15 @@ export class ApiKeys {
       revoked: false,
       created_at: this.clock.iso(),
     };
-    this.store.apiKeys.push(record);
-    this.byKey = undefined;
-    await this.store.commit();
+    this.store.putKey(record);
     return record;
   }
 
-  /** Marks a key revoked (it then answers 401); false if no key has this id. */
-  async revoke(id: string): Promise<boolean> {
-    const index = this.store.apiKeys.findIndex((k) => k.id === id);
-    if (index < 0) return false;
-    this.store.apiKeys[index] = { ...this.store.apiKeys[index]!, revoked: true };
-    this.byKey = undefined;
-    await this.store.commit();
+  /** Marks a key revoked (it then answers 401; inside a store transaction); false if no key has this id. */
+  revoke(id: string): boolean {
+    const key = this.store.apiKeys.find((k) => k.id === id);
+    if (!key) return false;
+    this.store.putKey({ ...key, revoked: true });
     return true;
   }
 }

@@ -2,6 +2,8 @@ import type { Context } from 'hono';
 import { errors } from '../errors.js';
 import type { Handler } from '../resources/actions.js';
 import type { AppDeps, AppEnv } from '../types.js';
+import { LIMITS } from '../limits.js';
+import { nestedDeeperThan } from '../openapi/json-depth.js';
 import { OAuthError, type OAuthClient } from './oauth.js';
 
 const NO_STORE = { 'Cache-Control': 'no-store', Pragma: 'no-cache' };
@@ -23,6 +25,7 @@ async function params(c: Context<AppEnv>): Promise<Record<string, string>> {
   const text = await c.req.text();
   const type = (c.req.header('content-type') ?? '').split(';')[0]!.trim().toLowerCase();
   if (type === 'application/json') {
+    if (nestedDeeperThan(text, LIMITS.bodyDepth)) throw new OAuthError('invalid_request', `The request body is nested more than ${LIMITS.bodyDepth} levels deep.`);
     let parsed: unknown;
     try {
       parsed = JSON.parse(text || '{}');
@@ -33,8 +36,8 @@ async function params(c: Context<AppEnv>): Promise<Record<string, string>> {
     return Object.fromEntries(Object.entries(parsed).filter(([, v]) => typeof v === 'string')) as Record<string, string>;
   }
   if (type === 'application/x-www-form-urlencoded' || (type === '' && text === '')) {
-    const out: Record<string, string> = {};
-    for (const [k, v] of new URLSearchParams(text)) if (!(k in out)) out[k] = v;
+    const out = Object.create(null) as Record<string, string>;
+    for (const [k, v] of new URLSearchParams(text)) if (!Object.hasOwn(out, k)) out[k] = v;
     return out;
   }
   throw new OAuthError('invalid_request', 'Send parameters as application/x-www-form-urlencoded (or JSON).');
@@ -42,7 +45,7 @@ async function params(c: Context<AppEnv>): Promise<Record<string, string>> {
 
 function fail(c: Context<AppEnv>, err: unknown): Response {
   if (!(err instanceof OAuthError)) throw err;
-  const headers: Record<string, string> = { ...NO_STORE };
+  const headers: Record<string, string> = { ...NO_STORE, ...err.headers };
   if (err.status === 401 && (err as OAuthError & { basic?: boolean }).basic) headers['WWW-Authenticate'] = 'Basic realm="commflow-mock"';
   return c.json({ error: err.error, error_description: err.description }, err.status as 400, headers);
 }
@@ -99,6 +102,9 @@ function authorizeHandler(deps: AppDeps, consentPost: boolean): Handler {
       return back('invalid_scope', (err as Error).message);
     }
     if (p.code_challenge_method && p.code_challenge_method !== 'S256') return back('invalid_request', "Only 'code_challenge_method=S256' is supported.");
+    if (p.code_challenge && !p.code_challenge_method) {
+      return back('invalid_request', "A code_challenge without code_challenge_method means 'plain' (RFC 7636), which is not supported: send code_challenge_method=S256.");
+    }
     if (p.code_challenge && !/^[A-Za-z0-9_-]{43}$/.test(p.code_challenge)) return back('invalid_request', "The 'code_challenge' must be a base64url SHA-256 (43 characters).");
     if (client.public && !p.code_challenge) return back('invalid_request', 'Public clients must use PKCE (code_challenge with S256).');
 
@@ -129,11 +135,15 @@ export function oauthHandlers(deps: AppDeps): Record<string, Handler> {
   const { oauth } = deps;
   const withClient = (run: (client: OAuthClient, p: Record<string, string>, c: Context<AppEnv>) => Response | Promise<Response>): Handler =>
     async (c) => {
+      let who: ReturnType<typeof clientOf> | undefined;
       try {
         const p = await params(c);
-        const who = clientOf(c, p);
+        who = clientOf(c, p);
+        oauth.throttle(who.id);
         return await run(oauth.authenticate(who.id, who.secret, who.basic), p, c);
       } catch (err) {
+        // Failures count towards the client's throttle (RFC 6749 §10.10: guessing codes and secrets).
+        if (err instanceof OAuthError && err.status !== 429) oauth.failed(who?.id);
         return fail(c, err);
       }
     };
@@ -159,21 +169,19 @@ export function oauthHandlers(deps: AppDeps): Record<string, Handler> {
       }
       return c.json(body, 200, NO_STORE);
     }),
-    oauthRevoke: withClient((_client, p, c) => {
+    oauthRevoke: withClient((client, p, c) => {
       if (!p.token) throw new OAuthError('invalid_request', "The 'token' parameter is required.");
-      oauth.revoke(p.token);
+      oauth.revoke(client, p.token);
       return c.body(null, 200, NO_STORE);
     }),
-    oauthIntrospect: withClient((_client, p, c) => {
+    oauthIntrospect: withClient((client, p, c) => {
       if (!p.token) throw new OAuthError('invalid_request', "The 'token' parameter is required.");
-      return c.json(oauth.introspect(p.token), 200, NO_STORE);
+      return c.json(oauth.introspect(client, p.token), 200, NO_STORE);
     }),
     mockCreateOAuthClient: (c) => {
       const body = c.get('input').body as { name?: string; redirect_uris: string[]; public?: boolean; workspace_id?: string };
       const workspace = body.workspace_id ?? deps.store.defaultWorkspaceId;
-      if (!deps.store.workspace(workspace)) {
-        throw errors.validation('workspace_id', `No workspace with id '${workspace}' exists.`, 'invalid_reference');
-      }
+      if (!deps.store.has(workspace)) throw errors.unknownWorkspace(workspace);
       return c.json({ data: oauth.createClient({ ...body, workspace_id: workspace }) }, 201);
     },
     mockListOAuthClients: (c) => c.json({ data: oauth.listClients() }),

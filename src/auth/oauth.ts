@@ -1,5 +1,7 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Clock } from '../clock.js';
+import { errors } from '../errors.js';
+import { LIMITS } from '../limits.js';
 import { ALL_SCOPES } from '../store/types.js';
 
 export interface OAuthClient {
@@ -24,7 +26,8 @@ interface Code {
   user_id: string;
   expires: number;
   used: boolean;
-  issued: string[];
+  /** The token family its tokens belong to (every refresh of them too). */
+  family: string;
 }
 
 export interface OAuthToken {
@@ -38,16 +41,26 @@ export interface OAuthToken {
   revoked: boolean;
   /** Tokens issued together (an access token and its refresh token) share a grant. */
   grant: string;
+  /** Every token descended from one authorization (refreshes included) shares a family. */
+  family: string;
 }
 
 /** An OAuth 2.0 error as RFC 6749 §5.2 and §4.1.2.1 name them. */
 export class OAuthError extends Error {
-  constructor(readonly error: string, readonly description: string, readonly status = 400) {
+  constructor(
+    readonly error: string,
+    readonly description: string,
+    readonly status = 400,
+    readonly headers: Record<string, string> = {},
+  ) {
     super(description);
   }
 }
 
 export const ACCESS_TOKEN_TTL_S = 3600;
+/** Refresh tokens last 30 days on the mock clock (each refresh issues a new one). */
+export const REFRESH_TOKEN_TTL_S = 30 * 24 * 3600;
+const WINDOW_MS = 60_000;
 const CODE_TTL_MS = 10 * 60_000;
 const secret = (prefix: string) => `${prefix}${randomBytes(24).toString('base64url')}`;
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]']);
@@ -65,8 +78,15 @@ export class OAuthServer {
   private clients = new Map<string, OAuthClient>();
   private codes = new Map<string, Code>();
   private tokens = new Map<string, OAuthToken>();
+  /** Failed token requests per client in the current one-minute window. */
+  private failures = new Map<string, { start: number; count: number }>();
 
-  constructor(private readonly clock: Clock, private readonly defaultWorkspaceId: string) {
+  constructor(
+    private readonly clock: Clock,
+    private readonly defaultWorkspaceId: string,
+    /** Whether a workspace still exists: clients of a deleted one issue nothing. */
+    private readonly workspaceExists: (id: string) => boolean = () => true,
+  ) {
     this.reset();
   }
 
@@ -74,6 +94,7 @@ export class OAuthServer {
     this.clients.clear();
     this.codes.clear();
     this.tokens.clear();
+    this.failures.clear();
     this.clients.set(DEFAULT_CLIENT.id, {
       client_id: DEFAULT_CLIENT.id, client_secret: DEFAULT_CLIENT.secret, name: 'Default client', redirect_uris: 'loopback',
       public: false, workspace_id: this.defaultWorkspaceId, created_at: '2025-06-01T00:00:00Z',
@@ -81,6 +102,7 @@ export class OAuthServer {
   }
 
   createClient(input: { name?: string; redirect_uris: string[]; public?: boolean; workspace_id: string }): OAuthClient {
+    if (this.clients.size >= LIMITS.oauthClients) throw errors.limitReached('OAuth clients', LIMITS.oauthClients, 'Reset the sandbox to start over.');
     const client: OAuthClient = {
       client_id: secret('client_'), client_secret: input.public ? null : secret('secret_'), name: input.name ?? 'OAuth client',
       redirect_uris: input.redirect_uris, public: input.public ?? false, workspace_id: input.workspace_id, created_at: this.clock.iso(),
@@ -93,8 +115,17 @@ export class OAuthServer {
     return [...this.clients.values()];
   }
 
+  /** A client that may still act (its workspace exists). */
   client(id: string | undefined): OAuthClient | undefined {
-    return id ? this.clients.get(id) : undefined;
+    const client = id ? this.clients.get(id) : undefined;
+    return client && this.workspaceExists(client.workspace_id) ? client : undefined;
+  }
+
+  /** A deleted workspace takes its clients, codes and tokens with it. */
+  forgetWorkspace(workspaceId: string): void {
+    for (const [id, c] of this.clients) if (c.workspace_id === workspaceId) this.clients.delete(id);
+    for (const [code, c] of this.codes) if (c.workspace_id === workspaceId) this.codes.delete(code);
+    for (const [token, t] of this.tokens) if (t.workspace_id === workspaceId) this.tokens.delete(token);
   }
 
   redirectAllowed(client: OAuthClient, uri: string): boolean {
@@ -116,10 +147,43 @@ export class OAuthServer {
     return [...new Set(scopes)];
   }
 
-  issueCode(input: Omit<Code, 'expires' | 'used' | 'issued'>): string {
+  issueCode(input: Omit<Code, 'expires' | 'used' | 'family'>): string {
+    const now = this.clock.now();
+    if (this.codes.size >= LIMITS.oauthCodes) {
+      for (const [c, found] of this.codes) if (found.expires <= now) this.codes.delete(c);
+      // Still full: the oldest codes go (Maps keep insertion order).
+      for (const c of this.codes.keys()) {
+        if (this.codes.size < LIMITS.oauthCodes) break;
+        this.codes.delete(c);
+      }
+    }
     const code = secret('cfac_');
-    this.codes.set(code, { ...input, expires: this.clock.now() + CODE_TTL_MS, used: false, issued: [] });
+    this.codes.set(code, { ...input, expires: now + CODE_TTL_MS, used: false, family: secret('') });
     return code;
+  }
+
+  /**
+   * Token endpoint throttling: a client (or, for unknown ids, all of them together) gets
+   * LIMITS.oauthFailuresPerMinute failed requests per minute of the mock clock, then 429.
+   */
+  throttle(clientId: string | undefined): void {
+    const w = this.failures.get(this.failureKey(clientId));
+    const now = this.clock.now();
+    if (!w || w.start !== Math.floor(now / WINDOW_MS) * WINDOW_MS || w.count < LIMITS.oauthFailuresPerMinute) return;
+    const retryAfter = Math.max(1, Math.ceil((w.start + WINDOW_MS - now) / 1000));
+    throw new OAuthError('slow_down', `Too many failed token requests for this client; retry after ${retryAfter} s.`, 429, { 'Retry-After': String(retryAfter) });
+  }
+
+  failed(clientId: string | undefined): void {
+    const key = this.failureKey(clientId);
+    const start = Math.floor(this.clock.now() / WINDOW_MS) * WINDOW_MS;
+    const w = this.failures.get(key);
+    if (w && w.start === start) w.count++;
+    else this.failures.set(key, { start, count: 1 });
+  }
+
+  private failureKey(clientId: string | undefined): string {
+    return clientId && this.clients.has(clientId) ? `client:${clientId}` : 'unknown';
   }
 
   /** Client authentication: confidential clients need their secret, public ones only their id. */
@@ -135,24 +199,40 @@ export class OAuthServer {
     return client;
   }
 
-  private issueTokens(client: OAuthClient, scopes: string[], workspace: string, user: string | null, withRefresh: boolean) {
+  /** Keeps room for two more tokens: expired and revoked ones go first, then the oldest. */
+  private makeRoom(now: number): void {
+    if (this.tokens.size + 2 <= LIMITS.oauthTokens) return;
+    for (const [t, found] of this.tokens) if (found.revoked || (found.expires !== null && found.expires <= now)) this.tokens.delete(t);
+    for (const t of this.tokens.keys()) {
+      if (this.tokens.size + 2 <= LIMITS.oauthTokens) break;
+      this.tokens.delete(t);
+    }
+  }
+
+  private issueTokens(client: OAuthClient, scopes: string[], workspace: string, user: string | null, withRefresh: boolean, family = secret('')) {
     const now = this.clock.now();
+    this.makeRoom(now);
     const grant = secret('');
     const access = secret('cfat_');
     this.tokens.set(access, {
       kind: 'access', client_id: client.client_id, scopes, workspace_id: workspace, user_id: user,
-      issued_at: now, expires: now + ACCESS_TOKEN_TTL_S * 1000, revoked: false, grant,
+      issued_at: now, expires: now + ACCESS_TOKEN_TTL_S * 1000, revoked: false, grant, family,
     });
     const out: Record<string, unknown> = { access_token: access, token_type: 'Bearer', expires_in: ACCESS_TOKEN_TTL_S, scope: scopes.join(' ') };
     if (withRefresh) {
       const refresh = secret('cfrt_');
       this.tokens.set(refresh, {
         kind: 'refresh', client_id: client.client_id, scopes, workspace_id: workspace, user_id: user,
-        issued_at: now, expires: null, revoked: false, grant,
+        issued_at: now, expires: now + REFRESH_TOKEN_TTL_S * 1000, revoked: false, grant, family,
       });
       out.refresh_token = refresh;
     }
-    return { body: out, tokens: [access, out.refresh_token as string | undefined].filter((t): t is string => !!t) };
+    return out;
+  }
+
+  /** Revokes every token of a family (a replayed code or refresh token means one leaked: RFC 9700 §4.14.2). */
+  private revokeFamily(family: string): void {
+    for (const t of this.tokens.values()) if (t.family === family) t.revoked = true;
   }
 
   exchangeCode(client: OAuthClient, code: string | undefined, redirectUri: string | undefined, verifier: string | undefined) {
@@ -161,8 +241,8 @@ export class OAuthServer {
     const invalid = (why: string) => new OAuthError('invalid_grant', why);
     if (!found || found.client_id !== client.client_id) throw invalid('The authorization code is not valid for this client.');
     if (found.used) {
-      for (const t of found.issued) this.revoke(t);
-      throw invalid('The authorization code was already used; the tokens issued with it are revoked.');
+      this.revokeFamily(found.family);
+      throw invalid('The authorization code was already used; every token issued with it (and refreshed since) is revoked.');
     }
     if (found.expires <= this.clock.now()) throw invalid('The authorization code has expired.');
     if ((found.redirect_given || redirectUri !== undefined) && redirectUri !== found.redirect_uri) {
@@ -172,42 +252,52 @@ export class OAuthServer {
       if (!verifier) throw invalid("The 'code_verifier' is required (PKCE was used).");
       const computed = createHash('sha256').update(verifier).digest('base64url');
       if (!same(computed, found.challenge)) throw invalid("The 'code_verifier' does not match the code challenge.");
+    } else if (verifier !== undefined) {
+      throw invalid("A 'code_verifier' was sent, but the authorization request had no code_challenge (PKCE downgrade).");
     }
     found.used = true;
-    const issued = this.issueTokens(client, found.scopes, found.workspace_id, found.user_id, true);
-    found.issued = issued.tokens;
-    return issued.body;
+    return this.issueTokens(client, found.scopes, found.workspace_id, found.user_id, true, found.family);
   }
 
   refresh(client: OAuthClient, token: string | undefined, scope: string | undefined) {
     if (!token) throw new OAuthError('invalid_request', "The 'refresh_token' parameter is required.");
     const found = this.tokens.get(token);
-    if (!found || found.kind !== 'refresh' || found.revoked || found.client_id !== client.client_id) {
+    if (!found || found.kind !== 'refresh' || found.client_id !== client.client_id) {
       throw new OAuthError('invalid_grant', 'The refresh token is not valid.');
     }
+    if (found.revoked) {
+      this.revokeFamily(found.family);
+      throw new OAuthError('invalid_grant', 'The refresh token was already used or revoked; every token of its grant is revoked now.');
+    }
+    if (found.expires !== null && found.expires <= this.clock.now()) throw new OAuthError('invalid_grant', 'The refresh token has expired.');
     const scopes = scope === undefined ? found.scopes : this.parseScopes(scope);
     const extra = scopes.find((s) => !found.scopes.includes(s));
     if (extra) throw new OAuthError('invalid_scope', `The scope '${extra}' was not granted.`);
     found.revoked = true;
-    return this.issueTokens(client, scopes, found.workspace_id, found.user_id, true).body;
+    return this.issueTokens(client, scopes, found.workspace_id, found.user_id, true, found.family);
   }
 
   clientCredentials(client: OAuthClient, scope: string | undefined) {
     if (client.public) throw new OAuthError('unauthorized_client', 'Public clients cannot use client_credentials.');
-    return this.issueTokens(client, this.parseScopes(scope), client.workspace_id, null, false).body;
+    return this.issueTokens(client, this.parseScopes(scope), client.workspace_id, null, false);
   }
 
-  /** Revokes a token (a refresh token takes its grant's access tokens with it). Unknown tokens are fine. */
-  revoke(token: string): void {
+  /**
+   * Revokes a token of this client (a refresh token takes its grant's access tokens with it).
+   * Unknown tokens are fine (RFC 7009 §2.2); another client's token is refused (§2.1).
+   */
+  revoke(client: OAuthClient, token: string): void {
     const found = this.tokens.get(token);
     if (!found) return;
+    if (found.client_id !== client.client_id) throw new OAuthError('invalid_grant', 'The token was issued to another client.');
     found.revoked = true;
     if (found.kind === 'refresh') for (const t of this.tokens.values()) if (t.grant === found.grant) t.revoked = true;
   }
 
-  introspect(token: string): Record<string, unknown> {
+  /** RFC 7662: what a token of this client is; inactive for unknown, expired, revoked or another client's tokens. */
+  introspect(client: OAuthClient, token: string): Record<string, unknown> {
     const t = this.tokens.get(token);
-    if (!t || t.revoked || (t.expires !== null && t.expires <= this.clock.now())) return { active: false };
+    if (!t || t.client_id !== client.client_id || t.revoked || (t.expires !== null && t.expires <= this.clock.now())) return { active: false };
     return {
       active: true, scope: t.scopes.join(' '), client_id: t.client_id, token_type: t.kind === 'access' ? 'Bearer' : 'refresh_token',
       iat: Math.floor(t.issued_at / 1000), ...(t.expires !== null ? { exp: Math.floor(t.expires / 1000) } : {}),
@@ -218,7 +308,7 @@ export class OAuthServer {
   /** An access token as a /v1 credential: the token, or why it is not usable. */
   access(token: string): { token: OAuthToken } | { problem: 'expired' | 'revoked' } | undefined {
     const t = this.tokens.get(token);
-    if (!t || t.kind !== 'access') return undefined;
+    if (!t || t.kind !== 'access' || !this.workspaceExists(t.workspace_id)) return undefined;
     if (t.revoked) return { problem: 'revoked' };
     if (t.expires !== null && t.expires <= this.clock.now()) return { problem: 'expired' };
     return { token: t };

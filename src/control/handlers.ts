@@ -1,6 +1,5 @@
-import { toIso } from '../clock.js';
+import { CLOCK_RANGE, inClockRange, parseInstant, toIso } from '../clock.js';
 import { errors } from '../errors.js';
-import { getValidator } from '../openapi/validator.js';
 import type { NewKey } from '../auth/keys.js';
 import type { FaultRule } from '../middleware/faults.js';
 import type { JournalQuery } from '../middleware/journal.js';
@@ -8,41 +7,57 @@ import type { Handler } from '../resources/actions.js';
 import type { Rec } from '../store/types.js';
 import type { AppDeps } from '../types.js';
 import { VERSION } from '../version.js';
+import { readOperationOf } from '../webhooks/events.js';
 
 /** Back to the start: fixtures, default keys, empty journal, no faults, fresh windows, real time. */
 export async function resetAll(deps: AppDeps): Promise<void> {
+  await deps.store.transaction(() => deps.store.reset());
   deps.clock.reset();
   deps.journal.clear();
   deps.faults.clear();
   deps.limiter.reset();
   deps.dispatcher.clear();
   deps.oauth.reset();
-  await deps.store.reset();
 }
 
 /** A spec-valid example of the resource an event is about (`ticket.created` → a Ticket). */
 async function exampleOf(deps: AppDeps, event: string): Promise<Record<string, unknown>> {
-  const resource = event.split('.')[0]!;
-  const op = deps.operations.find((o) => o.id === `get${resource[0]!.toUpperCase()}${resource.slice(1)}`)!;
-  const validator = await getValidator(deps.spec);
-  return (validator.mock(op, 200) as { data: Record<string, unknown> }).data;
+  const op = readOperationOf(deps.operations, event);
+  if (!op) return {};
+  return ((await deps.validator()).mock(op, 200) as { data: Record<string, unknown> }).data;
 }
 
 /** One workspace back to its fixtures (its keys stay valid); false if there is no such workspace. */
 export async function resetWorkspace(deps: AppDeps, id: string): Promise<boolean> {
-  if (!(await deps.store.resetWorkspace(id))) return false;
+  const data = deps.store.has(id) ? await deps.store.resetData(id) : undefined;
+  if (!data) return false;
+  await deps.store.transaction(() => deps.store.replaceWorkspace(id, data));
   deps.journal.clear(id);
   deps.dispatcher.clear(id);
-  await deps.store.commit();
   return true;
 }
 
-/** Webhook deliveries with their attempts, newest first (of one workspace, or all in use). */
-export async function listDeliveries(deps: AppDeps, workspaceId?: string): Promise<Rec[]> {
-  return (await deps.store.loadedWorkspaces())
-    .filter((ws) => !workspaceId || ws.id === workspaceId)
-    .flatMap((ws) => ws.collections.deliveries.sorted('created_at', 'desc').records)
-    .sort((a, b) => (a.created_at < b.created_at ? 1 : a.created_at > b.created_at ? -1 : 0));
+/** Webhook deliveries with their attempts, newest first (of one workspace, or all in use), at most `limit`. */
+export async function listDeliveries(
+  deps: AppDeps,
+  workspaceId?: string,
+  filter: (d: Rec) => boolean = () => true,
+  limit = Infinity,
+): Promise<Rec[]> {
+  const out: Rec[] = [];
+  for (const ws of await deps.store.loadedWorkspaces()) {
+    if (workspaceId !== undefined && ws.id !== workspaceId) continue;
+    // Each workspace's view is already newest first: take at most `limit` from each, then merge.
+    let taken = 0;
+    for (const d of ws.collections.deliveries.sorted('created_at', 'desc').records) {
+      if (taken >= limit) break;
+      if (!filter(d)) continue;
+      out.push(d);
+      taken++;
+    }
+  }
+  out.sort((a, b) => (a.created_at < b.created_at ? 1 : a.created_at > b.created_at ? -1 : 0));
+  return out.slice(0, limit);
 }
 
 function clockState(deps: AppDeps) {
@@ -57,29 +72,34 @@ export function controlHandlers(deps: AppDeps): Record<string, Handler> {
       c.json({ data: { status: 'ok', version: VERSION, uptime_ms: Math.max(0, Math.round(performance.now() - deps.startedAt)) } }),
     mockReset: async (c) => {
       const id = (c.get('input').body as { workspace_id?: string }).workspace_id;
-      if (!id) await resetAll(deps);
+      if (id === undefined) await resetAll(deps);
       else if (!(await resetWorkspace(deps, id))) throw errors.notFound('workspace', id, 'workspace_id');
       return c.json({ data: { reset: true } });
     },
     mockListApiKeys: (c) => {
       const id = c.get('input').query.workspace_id;
-      return c.json({ data: deps.keys.list().filter((k) => !id || k.workspace_id === id) });
+      return c.json({ data: deps.keys.list().filter((k) => id === undefined || k.workspace_id === id) });
     },
     mockCreateApiKey: async (c) => {
       const input = c.get('input').body as NewKey;
-      if (input.workspace_id && !deps.store.workspace(input.workspace_id)) throw errors.validation('workspace_id', `No workspace with id '${input.workspace_id}' exists.`, 'invalid_reference');
-      return c.json({ data: await deps.keys.create(input) }, 201);
+      if (input.workspace_id !== undefined && !deps.store.has(input.workspace_id)) throw errors.unknownWorkspace(input.workspace_id);
+      return c.json({ data: await deps.store.transaction(() => deps.keys.create(input)) }, 201);
     },
     mockRevokeApiKey: async (c) => {
       const id = c.get('input').params.id ?? '';
-      if (!(await deps.keys.revoke(id))) throw errors.notFound('API key', id);
+      if (!(await deps.store.transaction(() => deps.keys.revoke(id)))) throw errors.notFound('API key', id);
       return c.body(null, 204);
     },
 
     mockGetClock: (c) => c.json(clockState(deps)),
     mockSetClock: (c) => {
       const body = c.get('input').body as { now?: string; advance_ms?: number };
-      if (body.now !== undefined) deps.clock.freeze(Date.parse(body.now));
+      const at = body.now === undefined ? undefined : parseInstant(body.now);
+      if (at !== undefined && !inClockRange(at)) throw errors.validation('now', `The 'now' field is out of range: ${CLOCK_RANGE}.`);
+      if (body.advance_ms !== undefined && !inClockRange((at ?? deps.clock.now()) + body.advance_ms)) {
+        throw errors.validation('advance_ms', `The 'advance_ms' field would move the clock out of range: ${CLOCK_RANGE}.`);
+      }
+      if (at !== undefined) deps.clock.freeze(at);
       if (body.advance_ms !== undefined) deps.clock.advance(body.advance_ms);
       deps.logger.debug(`clock set to ${toIso(deps.clock.now())}`);
       return c.json(clockState(deps));
@@ -103,11 +123,8 @@ export function controlHandlers(deps: AppDeps): Record<string, Handler> {
 
     mockListDeliveries: async (c) => {
       const q = c.get('input').query as { event?: string[]; status?: string[]; webhook_id?: string; limit: number; workspace_id?: string };
-      const all = await listDeliveries(deps, q.workspace_id);
-      const data = all
-        .filter((d) => (!q.event || q.event.includes(String(d.event))) && (!q.status || q.status.includes(String(d.status)))
-          && (!q.webhook_id || d.webhook_id === q.webhook_id))
-        .slice(0, q.limit);
+      const data = await listDeliveries(deps, q.workspace_id, (d) => (!q.event || q.event.includes(String(d.event)))
+        && (!q.status || q.status.includes(String(d.status))) && (q.webhook_id === undefined || d.webhook_id === q.webhook_id), q.limit);
       return c.json({ data });
     },
     mockFlushWebhooks: async (c) => {
@@ -118,11 +135,11 @@ export function controlHandlers(deps: AppDeps): Record<string, Handler> {
     },
     mockFireEvent: async (c) => {
       const body = c.get('input').body as { event: string; data?: Record<string, unknown>; workspace_id?: string };
-      const ws = await deps.store.workspace(body.workspace_id ?? deps.store.defaultWorkspaceId);
-      if (!ws) throw errors.validation('workspace_id', `No workspace with id '${String(body.workspace_id)}' exists.`, 'invalid_reference');
+      const id = body.workspace_id ?? deps.store.defaultWorkspaceId;
+      const ws = deps.store.has(id) ? await deps.store.workspace(id) : undefined;
+      if (!ws) throw errors.unknownWorkspace(id);
       const data = body.data ?? (await exampleOf(deps, body.event));
-      const fired = deps.dispatcher.enqueue(ws, body.event, data);
-      await deps.store.commit();
+      const fired = await deps.store.transaction(() => deps.dispatcher.enqueue(ws, body.event, data));
       deps.dispatcher.kick();
       return c.json({ data: fired }, 201);
     },

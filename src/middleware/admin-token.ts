@@ -1,7 +1,7 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { MiddlewareHandler } from 'hono';
 import { bearerToken } from '../auth/bearer.js';
-import { ApiError } from '../errors.js';
+import { errors } from '../errors.js';
 
 /** `--admin-token T`: the control plane answers only `Authorization: Bearer T` (health stays open). */
 export function adminToken(token: string): MiddlewareHandler {
@@ -9,8 +9,7 @@ export function adminToken(token: string): MiddlewareHandler {
   return async function requireAdminToken(c, next) {
     const given = Buffer.from(bearerToken(c.req.header('authorization')) ?? '');
     if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
-      throw new ApiError(401, 'authentication_error', 'invalid_admin_token',
-        "The control plane needs 'Authorization: Bearer <admin token>' (the server was started with --admin-token).");
+      throw errors.invalidAdminToken();
     }
     return next();
   };

@@ -1,7 +1,7 @@
 import type { MiddlewareHandler } from 'hono';
 import { bearerToken } from '../auth/bearer.js';
 import type { ApiKeys } from '../auth/keys.js';
-import { ApiError, errors, redact } from '../errors.js';
+import { errors, redact } from '../errors.js';
 import type { OAuthServer } from '../auth/oauth.js';
 import type { Plan } from '../store/types.js';
 import type { AppEnv, Principal } from '../types.js';
@@ -17,9 +17,7 @@ function fromAccessToken(oauth: OAuthServer, secret: string, plan: Plan): Princi
   const found = oauth.access(secret);
   if (!found) return undefined;
   if ('problem' in found) {
-    throw found.problem === 'expired'
-      ? new ApiError(401, 'authentication_error', 'token_expired', 'The access token has expired; refresh it.')
-      : new ApiError(401, 'authentication_error', 'token_revoked', 'The access token has been revoked.');
+    throw found.problem === 'expired' ? errors.tokenExpired() : errors.tokenRevoked();
   }
   const t = found.token;
   return { kind: 'oauth', credentialId: t.client_id, workspaceId: t.workspace_id, scopes: new Set(t.scopes), plan, mode: 'test' };

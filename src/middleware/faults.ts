@@ -1,8 +1,9 @@
-import type { Context } from 'hono';
+import type { MiddlewareHandler } from 'hono';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Clock } from '../clock.js';
 import { errors, STATUS_OF_TYPE, type ErrorType } from '../errors.js';
-import { textMatcher } from '../resources/query.js';
+import { LIMITS } from '../limits.js';
+import { textMatcher } from '../text-match.js';
 import { loadFaker, type Faker } from '../store/random.js';
 import type { AppEnv } from '../types.js';
 
@@ -40,6 +41,9 @@ export class FaultRules {
   constructor(private readonly clock: Clock, private readonly seed: number) {}
 
   add(rule: FaultRule): Fault {
+    if (this.rules.length >= LIMITS.faultRules) {
+      throw errors.limitReached('fault rules', LIMITS.faultRules, 'Remove some (DELETE /_mock/faults) first.');
+    }
     const fault: Fault = {
       id: `flt_${++this.seq}`,
       method: rule.method ?? null,
@@ -96,23 +100,25 @@ export class FaultRules {
 }
 
 /**
- * Applies the first matching fault rule: waits, drops the connection, or throws an error in the
- * envelope. Resolves to a response when the request must not go on, undefined when it may.
+ * Applies the first matching fault rule: waits, drops the connection, or throws an error in
+ * the envelope. With no rule it costs one size check.
  */
-export async function applyFault(rules: FaultRules, c: Context<AppEnv>): Promise<Response | undefined> {
-  const fault = await rules.take(c.req.method, c.req.path);
-  if (!fault) return undefined;
-  if (fault.latency_ms) await sleep(fault.latency_ms);
-  if (fault.drop_connection) {
-    const socket = (c.env as { incoming?: { socket?: { destroy(): void } } } | undefined)?.incoming?.socket;
-    if (socket) {
-      socket.destroy();
-      return c.body(null, 500);
+export function injectFaults(rules: FaultRules): MiddlewareHandler<AppEnv> {
+  return async function applyFault(c, next) {
+    const fault = rules.size > 0 ? await rules.take(c.req.method, c.req.path) : undefined;
+    if (!fault) return next();
+    if (fault.latency_ms) await sleep(fault.latency_ms);
+    if (fault.drop_connection) {
+      const socket = (c.env as { incoming?: { socket?: { destroy(): void } } } | undefined)?.incoming?.socket;
+      if (socket) {
+        socket.destroy();
+        return c.body(null, 500);
+      }
+      throw new TypeError(`Connection dropped by fault rule ${fault.id}.`);
     }
-    throw new TypeError(`Connection dropped by fault rule ${fault.id}.`);
-  }
-  if (fault.status !== null) {
-    throw errors.simulated(fault.status, `Injected by fault rule ${fault.id}.`, (fault.error_type ?? undefined) as ErrorType | undefined);
-  }
-  return undefined;
+    if (fault.status !== null) {
+      throw errors.simulated(fault.status, `Injected by fault rule ${fault.id}.`, (fault.error_type ?? undefined) as ErrorType | undefined);
+    }
+    return next();
+  };
 }

@@ -1,20 +1,24 @@
-import type { Context } from 'hono';
+import type { MiddlewareHandler } from 'hono';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { errors } from '../errors.js';
-import type { Spec } from '../openapi/spec.js';
-import { getValidator } from '../openapi/validator.js';
+import type { Validator } from '../openapi/validator.js';
 import type { AppEnv } from '../types.js';
 
 export interface Preferences {
   code?: number;
   latency?: number;
+  /** The preferences taken, as `Preference-Applied` names them (`code=429, latency=800`). */
+  applied: string[];
 }
 
-/** Parses `Prefer: code=429, latency=800` (commas or semicolons); anything else is a 400 naming Prefer. */
+/**
+ * Parses `Prefer: code=429, latency=800` (commas or semicolons). Preferences other than
+ * `code` and `latency` are ignored, as RFC 7240 says; a bad value of either is a 400 naming Prefer.
+ */
 export function parsePrefer(header: string, documented: number[]): Preferences {
-  const out: Preferences = {};
+  const out: Preferences = { applied: [] };
   for (const token of header.split(/[,;]/).map((t) => t.trim()).filter(Boolean)) {
-    const m = /^([a-z-]+)\s*=\s*"?([^"]*)"?$/i.exec(token);
+    const m = /^([a-z-]+)\s*(?:=\s*"?([^"]*)"?)?$/i.exec(token);
     const name = m?.[1]?.toLowerCase();
     const value = m?.[2] ?? '';
     if (name === 'code') {
@@ -23,31 +27,36 @@ export function parsePrefer(header: string, documented: number[]): Preferences {
         throw errors.invalidHeader('Prefer', `'Prefer: code=${value}' is not a status this operation documents: ${documented.join(', ')}.`);
       }
       out.code = code;
+      out.applied.push(`code=${code}`);
     } else if (name === 'latency') {
       if (!/^\d+$/.test(value) || Number(value) > 60_000) {
         throw errors.invalidHeader('Prefer', `'Prefer: latency=${value}' must be a whole number of milliseconds from 0 to 60000.`);
       }
       out.latency = Number(value);
-    } else {
-      throw errors.invalidHeader('Prefer', `Unknown preference '${token}'. Supported: code=<status>, latency=<ms>.`);
+      out.applied.push(`latency=${out.latency}`);
     }
   }
   return out;
 }
 
 /**
- * Prism's convention: `Prefer: code=NNN` answers that documented status without touching
- * state (errors in the CommFlow envelope, successes from the spec's examples);
- * `Prefer: latency=MS` delays the answer. Resolves to the response when one is asked for.
+ * Prism's convention, for a request that passed authentication, scopes and validation:
+ * `Prefer: code=NNN` answers that documented status without touching state (errors in the
+ * CommFlow envelope, successes from the spec's examples); `Prefer: latency=MS` delays the
+ * answer. `Preference-Applied` names what was taken.
  */
-export async function applyPrefer(header: string, spec: Spec, c: Context<AppEnv>): Promise<Response | undefined> {
-  const op = c.get('op');
-  const wanted = parsePrefer(header, op.statuses);
-  if (wanted.latency) await sleep(wanted.latency);
-  if (wanted.code === undefined) return undefined;
-  const reason = `Simulated response, asked for with 'Prefer: code=${wanted.code}'.`;
-  if (wanted.code >= 400) throw errors.simulated(wanted.code, reason);
-  if (wanted.code === 204) return c.body(null, 204);
-  const validator = await getValidator(spec);
-  return c.json(validator.mock(op, wanted.code) as object, wanted.code as 200);
+export function simulate(validator: () => Promise<Validator>): MiddlewareHandler<AppEnv> {
+  return async function applyPrefer(c, next) {
+    const header = c.req.header('prefer');
+    if (!header) return next();
+    const op = c.get('op');
+    const wanted = parsePrefer(header, op.statuses);
+    if (wanted.latency) await sleep(wanted.latency);
+    if (wanted.applied.length) c.header('Preference-Applied', wanted.applied.join(', '));
+    if (wanted.code === undefined) return next();
+    const reason = `Simulated response, asked for with 'Prefer: code=${wanted.code}'.`;
+    if (wanted.code >= 400) throw errors.simulated(wanted.code, reason);
+    if (wanted.code === 204) return c.body(null, 204);
+    return c.json((await validator()).mock(op, wanted.code) as object, wanted.code as 200);
+  };
 }

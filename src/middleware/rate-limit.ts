@@ -1,7 +1,7 @@
 import type { MiddlewareHandler } from 'hono';
 import { bearerToken } from '../auth/bearer.js';
 import type { Clock } from '../clock.js';
-import { ApiError } from '../errors.js';
+import { errors } from '../errors.js';
 import type { Plan } from '../store/types.js';
 import type { AppEnv } from '../types.js';
 
@@ -60,8 +60,11 @@ export class RateLimiter {
 
 export interface RateLimitOptions {
   limiter: RateLimiter;
-  /** The plan behind a bearer token, if it is a known credential. */
-  planOf: (token: string) => Plan | undefined;
+  /**
+   * The window a bearer token counts in, and its plan, if it is a known credential: one per
+   * API key, one per OAuth client and workspace (however many tokens it mints).
+   */
+  bucketOf: (token: string) => { bucket: string; plan: Plan } | undefined;
   defaultPlan: Plan;
 }
 
@@ -69,17 +72,14 @@ export interface RateLimitOptions {
 export function rateLimit(opts: RateLimitOptions): MiddlewareHandler<AppEnv> {
   return async function limitRate(c, next) {
     const token = bearerToken(c.req.header('authorization'));
-    const plan = (token && opts.planOf(token)) || opts.defaultPlan;
+    const known = token === undefined ? undefined : opts.bucketOf(token);
+    // Unknown credentials count against the client address: made-up tokens never add windows.
     const address = (c.env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined)?.incoming?.socket?.remoteAddress;
-    const d = opts.limiter.hit(token ? `token:${token}` : `ip:${address ?? 'local'}`, PLAN_LIMITS[plan]);
+    const d = opts.limiter.hit(known?.bucket ?? `ip:${address ?? 'local'}`, PLAN_LIMITS[known?.plan ?? opts.defaultPlan]);
     c.header('X-RateLimit-Limit', String(d.limit));
     c.header('X-RateLimit-Remaining', String(d.remaining));
     c.header('X-RateLimit-Reset', String(d.reset));
-    if (!d.allowed) {
-      throw new ApiError(429, 'rate_limit_error', 'rate_limit_exceeded',
-        `Too many requests: the limit is ${d.limit} per minute. Retry after ${d.retryAfter} second${d.retryAfter === 1 ? '' : 's'}.`,
-        null, { 'Retry-After': String(d.retryAfter) });
-    }
+    if (!d.allowed) throw errors.rateLimited(d.limit, d.retryAfter);
     return next();
   };
 }

@@ -1,17 +1,22 @@
 import type { HonoRequest, MiddlewareHandler } from 'hono';
 import { errors } from '../errors.js';
-import type { Spec } from '../openapi/spec.js';
-import { getValidator } from '../openapi/validator.js';
+import { LIMITS } from '../limits.js';
+import { nestedDeeperThan } from '../openapi/json-depth.js';
+import type { Validator } from '../openapi/validator.js';
 import type { AppEnv } from '../types.js';
 
 const JSON_TYPE = /^application\/(?:[\w.+-]+\+)?json$/i;
 
-/** Reads a JSON body (cached by Hono for the journal): empty is undefined; not JSON is a 415; bad JSON a 400. */
+/**
+ * Reads a JSON body (cached by Hono for the journal): empty is undefined; not JSON is a 415;
+ * nested deeper than the limit a 422 (before parsing); bad JSON a 400.
+ */
 async function readBody(req: HonoRequest): Promise<unknown> {
   const text = await req.text();
   if (text.trim() === '') return undefined;
   const type = (req.header('content-type') ?? '').split(';')[0]!.trim();
   if (!JSON_TYPE.test(type)) throw errors.unsupportedMediaType(type || 'none');
+  if (nestedDeeperThan(text, LIMITS.bodyDepth)) throw errors.nestingTooDeep(LIMITS.bodyDepth);
   try {
     return JSON.parse(text) as unknown;
   } catch (err) {
@@ -20,7 +25,7 @@ async function readBody(req: HonoRequest): Promise<unknown> {
 }
 
 /** Validates the matched operation's path, query, headers and body against openapi.yaml. */
-export function validate(spec: Spec): MiddlewareHandler<AppEnv> {
+export function validate(validator: () => Promise<Validator>): MiddlewareHandler<AppEnv> {
   return async function validateRequest(c, next) {
     const op = c.get('op');
     const url = c.req.url;
@@ -31,8 +36,7 @@ export function validate(spec: Spec): MiddlewareHandler<AppEnv> {
       return next();
     }
     const body = op.body === 'none' ? undefined : await readBody(c.req);
-    const validator = await getValidator(spec);
-    c.set('input', validator.validate(op, {
+    c.set('input', (await validator()).validate(op, {
       params: c.req.param() as Record<string, string>,
       search: q < 0 ? '' : url.slice(q + 1),
       headers: c.req.header(),

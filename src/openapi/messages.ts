@@ -46,6 +46,8 @@ function expectation(e: ErrorObject, siblings: ErrorObject[]): string {
       return `contain at most ${String(p.limit)} items`;
     case 'uniqueItems':
       return 'not contain duplicates';
+    case 'x-max-depth':
+      return `be nested at most ${String(p.limit)} levels deep`;
     case 'pattern': {
       const description = (e.parentSchema as { description?: string } | undefined)?.description;
       return description ? `be ${lowerFirst(description)}` : `match the pattern ${String(p.pattern)}`;

@@ -1,5 +1,6 @@
-import type { ErrorObject, ValidateFunction } from 'ajv';
-import { errors } from '../errors.js';
+import type { ErrorObject, KeywordDefinition, SchemaValidateFunction, ValidateFunction } from 'ajv';
+import { errors, type ApiError } from '../errors.js';
+import { depthOf } from './json-depth.js';
 import { toApiError } from './messages.js';
 import type { Operation } from './operations.js';
 import type { Spec } from './spec.js';
@@ -24,6 +25,11 @@ export interface Validator {
   validate(op: Operation, parts: RequestParts): ValidInput;
   /** An example response body for a documented status (from the spec's examples and schemas). */
   mock(op: Operation, status: number): unknown;
+  /**
+   * Checks a value against a schema of the spec, by JSON pointer into the document
+   * (`components/schemas/Snapshot`): the error that names the first problem, or undefined.
+   */
+  check(pointer: string, value: unknown): ApiError | undefined;
 }
 
 /** OpenAPI annotations that are not JSON Schema keywords; ajv's strict mode must know them. */
@@ -53,19 +59,34 @@ export function readQuery(op: Operation, search: string): Record<string, string 
   return out;
 }
 
-let shared: Promise<Validator> | undefined;
-
 /**
- * The validator built from openapi.yaml by openapi-backend. Validators are compiled
- * lazily per operation and cached for the process: the spec is immutable.
+ * The validator built from openapi.yaml by openapi-backend, created on first use (it costs
+ * ~230 ms) and handed to the app through its dependencies. Validators are compiled lazily
+ * per operation; each stops at its first error (the answer names one problem anyway), so
+ * a hostile body cannot make validation slow.
  */
-export function getValidator(spec: Spec): Promise<Validator> {
-  shared ??= buildValidator(spec);
-  return shared;
+export function createValidator(spec: Spec): () => Promise<Validator> {
+  let built: Promise<Validator> | undefined;
+  return () => {
+    built ??= buildValidator(spec);
+    // A failed build is not kept: the next request tries again.
+    built.catch(() => (built = undefined));
+    return built;
+  };
+}
+
+/** `x-max-depth: N` on a free-form schema: the value nests at most N arrays/objects. */
+function maxDepthKeyword(): KeywordDefinition {
+  const maxDepth: SchemaValidateFunction = (limit: number, data: unknown) => {
+    if (depthOf(data, limit) <= limit) return true;
+    maxDepth.errors = [{ keyword: 'x-max-depth', params: { limit }, message: `must be nested at most ${limit} levels deep` }];
+    return false;
+  };
+  return { keyword: 'x-max-depth', schemaType: 'number', errors: true, validate: maxDepth };
 }
 
 async function buildValidator(spec: Spec): Promise<Validator> {
-  const [{ OpenAPIBackend }, { default: addFormats }] = await Promise.all([
+  const [{ OpenAPIBackend, ValidationContext }, { default: addFormats }] = await Promise.all([
     import('openapi-backend'),
     import('ajv-formats'),
   ]);
@@ -74,10 +95,11 @@ async function buildValidator(spec: Spec): Promise<Validator> {
     quick: true,
     strict: true,
     coerceTypes: true,
-    ajvOpts: { allErrors: true, verbose: true, strict: true },
+    ajvOpts: { allErrors: false, verbose: true, strict: true },
     customizeAjv: (ajv) => {
       (addFormats as unknown as (a: typeof ajv) => void)(ajv);
       for (const keyword of OPENAPI_KEYWORDS) if (!(keyword in ajv.RULES.keywords)) ajv.addKeyword(keyword);
+      if (!ajv.getKeyword('x-max-depth')) ajv.addKeyword(maxDepthKeyword());
       return ajv;
     },
   });
@@ -90,6 +112,17 @@ async function buildValidator(spec: Spec): Promise<Validator> {
       cache.set(op.id, list);
     }
     return list;
+  };
+  const schemaAjv = api.validator.getAjv(ValidationContext.RequestBody);
+  const schemas = new Map<string, ValidateFunction>();
+  const schemaAt = (pointer: string) => {
+    let fn = schemas.get(pointer);
+    if (!fn) {
+      const schema = pointer.split('/').reduce<unknown>((node, key) => (node as Record<string, unknown>)[key], api.definition);
+      fn = schemaAjv.compile(schema as object);
+      schemas.set(pointer, fn);
+    }
+    return fn;
   };
 
   return {
@@ -108,6 +141,12 @@ async function buildValidator(spec: Spec): Promise<Validator> {
         query: { ...op.queryDefaults, ...query },
         body: (input.requestBody ?? {}) as Record<string, unknown>,
       };
+    },
+    check(pointer, value) {
+      const validate = schemaAt(pointer);
+      if (validate(value)) return undefined;
+      const list = (validate.errors ?? []).map((e) => ({ ...e, instancePath: `/requestBody${e.instancePath}` }));
+      return toApiError(list);
     },
   };
 }

@@ -55,8 +55,8 @@ export async function workspaceOf(c: Context<AppEnv>, deps: AppDeps): Promise<Wo
   return ws;
 }
 
-function writeContext(ws: Workspace, deps: AppDeps): WriteContext {
-  return { ws, userId: ws.data.workspace.owner_id, now: deps.clock.iso() };
+function writeContext(c: Context<AppEnv>, ws: Workspace, deps: AppDeps): WriteContext {
+  return { ws, userId: ws.data.workspace.owner_id, scopes: c.get('principal')?.scopes ?? new Set(), now: deps.clock.iso() };
 }
 
 /** Handlers for every resource operation, all through the one engine. */
@@ -76,12 +76,12 @@ export function resourceHandlers(deps: AppDeps, engine: ResourceEngine): Record<
         case 'get':
           return c.body(oneJson(engine.get(ws, resource, input.params)), 200, jsonType());
         case 'create':
-          return c.json({ data: await engine.create(ws, resource, op, writeContext(ws, deps), input) }, 201);
+          return c.json({ data: await engine.create(ws, resource, op, writeContext(c, ws, deps), input) }, 201);
         case 'replace':
         case 'update':
-          return c.json({ data: await engine.update(ws, resource, op, writeContext(ws, deps), input, action === 'update') });
+          return c.json({ data: await engine.update(ws, resource, op, writeContext(c, ws, deps), input, action === 'update') });
         case 'delete':
-          await engine.remove(ws, resource, writeContext(ws, deps), input.params);
+          await engine.remove(ws, resource, writeContext(c, ws, deps), input.params);
           return c.body(null, 204);
       }
     };

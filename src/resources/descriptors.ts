@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { LIMITS } from '../limits.js';
 import type { CollectionName, Rec } from '../store/types.js';
 import type { Workspace } from '../store/store.js';
 
@@ -16,6 +17,8 @@ export interface WriteContext {
   ws: Workspace;
   /** The user behind the credentials (the workspace owner for API keys). */
   userId: string;
+  /** The scopes of the credential making the change. */
+  scopes: ReadonlySet<string>;
   now: string;
 }
 
@@ -45,10 +48,14 @@ export interface ResourceDescriptor {
   unique?: string[];
   /** Server-set fields of a new record, beyond id and timestamps. */
   serverFields?: (ctx: WriteContext, input: Rec) => Record<string, unknown>;
+  /** Server-set fields written by every create and update (who wrote it last). */
+  stamp?: (ctx: WriteContext) => Record<string, unknown>;
+  /** Most records of this kind per workspace (below the general --max-records). */
+  maxRecords?: number;
   /** Stored but never returned... */
   hidden?: string[];
-  /** ...except in the create response. */
-  revealOnCreate?: boolean;
+  /** ...except these, in the create response. */
+  revealOnCreate?: string[];
   /** Called after a create commits to the collection (same tick, before persisting). */
   afterCreate?: (ctx: WriteContext, record: Rec) => void;
   /** Owned children deleted with the record. */
@@ -111,8 +118,10 @@ export const descriptors: Record<string, ResourceDescriptor> = {
   },
   webhooks: {
     name: 'webhook', collection: 'webhooks', idPrefix: 'wh_', schema: 'Webhook', searchFields: ['url', 'description'],
-    hidden: ['secret'], revealOnCreate: true,
+    hidden: ['secret', 'scopes'], revealOnCreate: ['secret'], maxRecords: LIMITS.webhooksPerWorkspace,
     serverFields: () => ({ secret: `whsec_${randomBytes(24).toString('base64')}` }),
+    // A subscription receives only the events its last writer may read (webhooks/events.ts).
+    stamp: ({ scopes }) => ({ scopes: [...scopes].sort() }),
     cascade: [{ collection: 'deliveries', field: 'webhook_id' }],
   },
   deliveries: {

@@ -27,6 +27,13 @@ export interface EngineDeps {
   outbox?: (ws: Workspace, mutations: Mutation[]) => void;
   /** Called after a write is committed (persisted with --data), never before. */
   onCommit?: (mutations: Mutation[]) => void;
+  /**
+   * Checks a create or update before it starts (may look things up, may throw the answer):
+   * e.g. a webhook's events against the caller's scopes and its URL against this server.
+   */
+  vet?: (resource: string, ctx: WriteContext, body: Record<string, unknown>) => Promise<void> | void;
+  /** Most records per collection per workspace (--max-records). */
+  maxRecords?: number;
 }
 
 export interface ListPage {
@@ -90,11 +97,11 @@ export class ResourceEngine {
     return out as Rec;
   }
 
-  /** The record as the API shows it. */
-  present(d: ResourceDescriptor, r: Rec, reveal = false): Rec {
-    if (!d.hidden || reveal) return r;
+  /** The record as the API shows it (without its hidden fields, but those revealed). */
+  private present(d: ResourceDescriptor, r: Rec, reveal: readonly string[] = []): Rec {
+    if (!d.hidden) return r;
     const out = { ...r };
-    for (const f of d.hidden) delete out[f];
+    for (const f of d.hidden) if (!reveal.includes(f)) delete out[f];
     return out;
   }
 
@@ -142,58 +149,71 @@ export class ResourceEngine {
 
   async create(ws: Workspace, name: string, op: Operation, ctx: WriteContext, input: ValidInput): Promise<Rec> {
     const d = this.descriptor(name);
-    const parent = this.parentOf(ws, d, input.params);
-    const draft: Rec = {
-      ...this.defaultsFor(op),
-      ...input.body,
-      ...(parent && d.parent ? { [d.parent.field]: parent.id } : {}),
-      id: '',
-      created_at: ctx.now,
-      updated_at: ctx.now,
-    };
-    const record = this.shape(d, { ...draft, ...d.serverFields?.(ctx, draft), id: ws.newId(d.idPrefix) });
-    this.check(ws, d, record);
-    ws.collections[d.collection].put(record);
-    d.afterCreate?.(ctx, record);
-    const shown = this.present(d, record, d.revealOnCreate);
-    await this.commit(ws, [{ kind: 'created', resource: d.name, workspaceId: ws.id, record: this.present(d, record) }]);
-    return shown;
+    await this.deps.vet?.(name, ctx, input.body);
+    return this.write(ws, () => {
+      const collection = ws.collections[d.collection];
+      const max = d.maxRecords ?? this.deps.maxRecords ?? Infinity;
+      if (collection.size >= max) {
+        throw errors.limitReached(`${d.collection} in a workspace`, max, `Delete some, or reset the workspace${d.maxRecords ? '' : ' (or start with a higher --max-records)'}.`);
+      }
+      const parent = this.parentOf(ws, d, input.params);
+      const draft: Rec = {
+        ...this.defaultsFor(op),
+        ...input.body,
+        ...(parent && d.parent ? { [d.parent.field]: parent.id } : {}),
+        id: '',
+        created_at: ctx.now,
+        updated_at: ctx.now,
+      };
+      const record = this.shape(d, { ...draft, ...d.serverFields?.(ctx, draft), ...d.stamp?.(ctx), id: ws.newId(d.idPrefix) });
+      this.check(ws, d, record);
+      collection.put(record);
+      d.afterCreate?.(ctx, record);
+      const shown = this.present(d, record, d.revealOnCreate);
+      return { result: shown, mutations: [{ kind: 'created', resource: d.name, workspaceId: ws.id, record: this.present(d, record) }] };
+    });
   }
 
   /** PUT (`merge` false: fields left out go back to their defaults) and PATCH (`merge` true). */
   async update(ws: Workspace, name: string, op: Operation, ctx: WriteContext, input: ValidInput, merge: boolean): Promise<Rec> {
     const d = this.descriptor(name);
-    const previous = this.find(ws, d, input.params);
-    const defaults = merge ? {} : this.defaultsFor(op);
-    const record = this.shape(d, {
-      ...previous,
-      ...defaults,
-      ...input.body,
-      id: previous.id,
-      created_at: previous.created_at,
-      updated_at: ctx.now,
+    await this.deps.vet?.(name, ctx, input.body);
+    return this.write(ws, () => {
+      const previous = this.find(ws, d, input.params);
+      const defaults = merge ? {} : this.defaultsFor(op);
+      const record = this.shape(d, {
+        ...previous,
+        ...defaults,
+        ...input.body,
+        ...d.stamp?.(ctx),
+        id: previous.id,
+        created_at: previous.created_at,
+        updated_at: ctx.now,
+      });
+      this.check(ws, d, record);
+      ws.collections[d.collection].put(record);
+      const mutation: Mutation = { kind: 'updated', resource: d.name, workspaceId: ws.id, record: this.present(d, record), previous: this.present(d, previous) };
+      return { result: this.present(d, record), mutations: [mutation] };
     });
-    this.check(ws, d, record);
-    ws.collections[d.collection].put(record);
-    await this.commit(ws, [{ kind: 'updated', resource: d.name, workspaceId: ws.id, record: this.present(d, record), previous: this.present(d, previous) }]);
-    return this.present(d, record);
   }
 
   async remove(ws: Workspace, name: string, ctx: WriteContext, params: Record<string, string>): Promise<void> {
     const d = this.descriptor(name);
-    const record = this.find(ws, d, params);
-    ws.collections[d.collection].remove(record.id);
-    for (const c of d.cascade ?? []) {
-      for (const child of [...ws.collections[c.collection].where(c.field, record.id)]) ws.collections[c.collection].remove(child.id);
-    }
-    for (const other of Object.values(this.descriptors)) {
-      for (const ref of other.references ?? []) {
-        if (ref.collection !== d.collection || ref.when) continue;
-        const referencing = ws.collections[other.collection];
-        for (const r of [...referencing.where(ref.field, record.id)]) referencing.put({ ...r, [ref.field]: null, updated_at: ctx.now });
+    await this.write(ws, () => {
+      const record = this.find(ws, d, params);
+      ws.collections[d.collection].remove(record.id);
+      for (const c of d.cascade ?? []) {
+        for (const child of [...ws.collections[c.collection].where(c.field, record.id)]) ws.collections[c.collection].remove(child.id);
       }
-    }
-    await this.commit(ws, [{ kind: 'deleted', resource: d.name, workspaceId: ws.id, record: this.present(d, record) }]);
+      for (const other of Object.values(this.descriptors)) {
+        for (const ref of other.references ?? []) {
+          if (ref.collection !== d.collection || ref.when) continue;
+          const referencing = ws.collections[other.collection];
+          for (const r of [...referencing.where(ref.field, record.id)]) referencing.put({ ...r, [ref.field]: null, updated_at: ctx.now });
+        }
+      }
+      return { result: undefined, mutations: [{ kind: 'deleted', resource: d.name, workspaceId: ws.id, record: this.present(d, record) }] };
+    });
   }
 
   private descriptor(name: string): ResourceDescriptor {
@@ -222,9 +242,18 @@ export class ResourceEngine {
     }
   }
 
-  private async commit(ws: Workspace, mutations: Mutation[]): Promise<void> {
-    this.deps.outbox?.(ws, mutations);
-    await this.deps.store.commit();
+  /**
+   * One write, all or nothing: the change and the deliveries it causes (the outbox) land
+   * together, in memory and with --data on disk, or none of it does. Reads and checks run
+   * inside, so writes never interleave.
+   */
+  private async write<T>(ws: Workspace, change: () => { result: T; mutations: Mutation[] }): Promise<T> {
+    const { result, mutations } = await this.deps.store.transaction(() => {
+      const out = change();
+      this.deps.outbox?.(ws, out.mutations);
+      return out;
+    });
     this.deps.onCommit?.(mutations);
+    return result;
   }
 }

@@ -3,6 +3,9 @@
  * `*` wildcards, date ranges), full-text `q`, sorting and pagination with meta and links.
  */
 import type { Rec } from '../store/types.js';
+import { parseInstant } from '../clock.js';
+import { textMatcher } from '../text-match.js';
+
 
 /** Tests the record at a position of a view. */
 export type Predicate = (index: number) => boolean;
@@ -31,38 +34,6 @@ const DATE_FILTERS: Record<string, { field: string; op: 'gte' | 'lt' }> = {
   updated_before: { field: 'updated_at', op: 'lt' },
 };
 
-/** A date (`2026-01-01`, midnight UTC) or date-time (any offset) as milliseconds since the epoch. */
-export function parseInstant(value: string): number {
-  return Date.parse(/^\d{4}-\d{2}-\d{2}$/.test(value) ? `${value}T00:00:00Z` : value);
-}
-
-/**
- * `*@company.com` → a matcher of lower-cased values (`*` is any run of characters, anchored
- * at both ends); no `*` means equality. Globs are matched with indexOf, not a regex.
- */
-export function textMatcher(pattern: string): (lowered: unknown) => boolean {
-  const parts = pattern.toLowerCase().split('*');
-  if (parts.length === 1) {
-    const wanted = parts[0];
-    return (value) => value === wanted;
-  }
-  const first = parts[0]!;
-  const last = parts[parts.length - 1]!;
-  const middle = parts.slice(1, -1).filter(Boolean);
-  const minLength = parts.reduce((n, p) => n + p.length, 0);
-  return (value) => {
-    if (typeof value !== 'string' || value.length < minLength) return false;
-    if (!value.startsWith(first) || !value.endsWith(last)) return false;
-    let at = first.length;
-    const end = value.length - last.length;
-    for (const part of middle) {
-      const found = value.indexOf(part, at);
-      if (found < 0 || found + part.length > end) return false;
-      at = found + part.length;
-    }
-    return true;
-  };
-}
 
 /** Equality against any of the values; on an array field, the record matches if it holds any of them. */
 export function anyOfMatcher(values: unknown[]): (value: unknown) => boolean {

@@ -1,3 +1,4 @@
+import { own, type Dict } from './dict.js';
 import type { Rec } from './types.js';
 
 export type Order = 'asc' | 'desc';
@@ -114,24 +115,30 @@ export class View {
   }
 }
 
+/** Told of every change with the step that undoes it (the store's write in progress keeps it). */
+export type UndoSink = (undo: () => void) => void;
+
 /**
- * One collection of one workspace: the persisted object (id → record, owned by lowdb)
- * plus derived indexes that are rebuilt lazily after a write. Get by id is O(1); sorted
- * views and parent indexes are computed once per version, never per request.
+ * One collection of one workspace: the persisted object (id → record, owned by lowdb,
+ * without a prototype) plus derived indexes that are rebuilt lazily after a write. Get by
+ * id is O(1); sorted views and parent indexes are computed once per version, never per request.
  */
 export class Collection {
   private version = 0;
+  private count: number;
   private sortedViews = new Map<string, { version: number; view: View }>();
   private parentIndexes = new Map<string, { version: number; map: Map<unknown, Rec[]> }>();
 
-  constructor(private readonly records: Record<string, Rec>) {}
+  constructor(private readonly records: Dict<Rec>, private readonly onChange: UndoSink = () => undefined) {
+    this.count = Object.keys(records).length;
+  }
 
   get size(): number {
-    return Object.keys(this.records).length;
+    return this.count;
   }
 
   get(id: string): Rec | undefined {
-    return Object.hasOwn(this.records, id) ? this.records[id] : undefined;
+    return own(this.records, id);
   }
 
   has(id: string): boolean {
@@ -140,17 +147,26 @@ export class Collection {
 
   /** Inserts or replaces a record (records are immutable: pass a new object). */
   put(record: Rec): void {
-    this.records[record.id] = record;
-    this.version++;
+    const previous = this.get(record.id);
+    this.set(record.id, record);
+    this.onChange(() => this.set(record.id, previous));
   }
 
   remove(id: string): Rec | undefined {
     const old = this.get(id);
     if (old) {
-      delete this.records[id];
-      this.version++;
+      this.set(id, undefined);
+      this.onChange(() => this.set(id, old));
     }
     return old;
+  }
+
+  private set(id: string, record: Rec | undefined): void {
+    const had = Object.hasOwn(this.records, id);
+    if (record) this.records[id] = record;
+    else delete this.records[id];
+    this.count += (record ? 1 : 0) - (had ? 1 : 0);
+    this.version++;
   }
 
   values(): Rec[] {

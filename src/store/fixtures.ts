@@ -1,6 +1,7 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { toIso } from '../clock.js';
+import { dict, own } from './dict.js';
 import type { CollectionName, Rec, WorkspaceData, WorkspaceInfo } from './types.js';
 import { COLLECTIONS } from './types.js';
 import { createIdFactory, loadFaker, type FakerFactory } from './random.js';
@@ -40,10 +41,64 @@ const GENERATE_DEFAULTS: GenerateConfig = {
 function readJson<T>(dir: string, file: string, fallback: T): T {
   const path = join(dir, file);
   if (!existsSync(path)) return fallback;
+  let parsed: unknown;
   try {
-    return JSON.parse(readFileSync(path, 'utf8')) as T;
+    parsed = JSON.parse(readFileSync(path, 'utf8'));
   } catch (err) {
-    throw new Error(`Fixture file ${path} is not valid JSON: ${(err as Error).message}`);
+    throw new Error(`Fixture file ${path} is not valid JSON: ${(err as Error).message}.`);
+  }
+  const wanted = Array.isArray(fallback) ? 'array' : 'object';
+  if ((wanted === 'array') !== Array.isArray(parsed) || !parsed || typeof parsed !== 'object') {
+    throw new Error(`Fixture file ${path} must hold a JSON ${wanted}${wanted === 'array' ? ' of records' : ''}.`);
+  }
+  return parsed as T;
+}
+
+/** The fixtures' workspace (workspace.json, or the overview's `ws_456`); the directory must exist. */
+export function readWorkspaceInfo(dir: string, from = GENERATE_DEFAULTS.from): WorkspaceInfo {
+  let isDir = false;
+  try {
+    isDir = statSync(dir).isDirectory();
+  } catch {
+    // reported below
+  }
+  if (!isDir) throw new Error(`The fixtures directory ${dir} does not exist.`);
+  return readJson<WorkspaceInfo>(dir, 'workspace.json', { id: 'ws_456', name: 'My Workspace', owner_id: 'user_123', created_at: from });
+}
+
+/** Tells what is wrong with a value ('workspace' info or a record of a collection), or nothing. */
+export type FixtureCheck = (kind: 'workspace' | CollectionName, value: unknown) => string | undefined;
+
+/**
+ * Checks a fixtures directory before the server starts on it: every file parses, every
+ * hand-written and generated record fits its schema, ids are unique and the workspace's
+ * owner exists. Throws one line naming the file, the record and the field.
+ */
+export async function checkFixtures(opts: FixtureOptions, check: FixtureCheck): Promise<void> {
+  const info = readWorkspaceInfo(opts.dir);
+  const infoProblem = check('workspace', info);
+  if (infoProblem) throw new Error(`Fixture file ${join(opts.dir, 'workspace.json')}: ${infoProblem}`);
+  for (const c of COLLECTIONS) {
+    const file = join(opts.dir, `${c}.json`);
+    const seen = new Set<string>();
+    for (const [i, record] of readJson<Rec[]>(opts.dir, `${c}.json`, []).entries()) {
+      const name = typeof record?.id === 'string' ? `'${record.id}'` : `#${i + 1}`;
+      const problem = check(c, record);
+      if (problem) throw new Error(`Fixture file ${file}, record ${name}: ${problem}`);
+      if (seen.has(record.id)) throw new Error(`Fixture file ${file}, record ${name}: the id is used twice.`);
+      seen.add(record.id);
+    }
+  }
+  const data = await buildFixtures(opts);
+  const owner = data.workspace.owner_id;
+  if (!own(data.collections.users, owner)) {
+    throw new Error(`Fixture file ${join(opts.dir, 'workspace.json')}: the owner '${owner}' is not one of the users (users.json).`);
+  }
+  for (const c of COLLECTIONS) {
+    for (const record of Object.values(data.collections[c])) {
+      const problem = check(c, record);
+      if (problem) throw new Error(`Fixtures generated from ${join(opts.dir, 'generate.json')} (seed ${opts.seed}), ${c} record '${record.id}': ${problem}`);
+    }
   }
 }
 
@@ -67,9 +122,7 @@ export async function buildFixtures(opts: FixtureOptions): Promise<WorkspaceData
 
 function generate(opts: FixtureOptions, FakerClass: FakerFactory): WorkspaceData {
   const cfg: GenerateConfig = { ...GENERATE_DEFAULTS, ...readJson<Partial<GenerateConfig>>(opts.dir, 'generate.json', {}) };
-  const workspace = readJson<WorkspaceInfo>(opts.dir, 'workspace.json', {
-    id: 'ws_456', name: 'My Workspace', owner_id: 'user_123', created_at: cfg.from,
-  });
+  const workspace = readWorkspaceInfo(opts.dir, cfg.from);
   const f = new FakerClass(opts.seed);
   const hand = Object.fromEntries(COLLECTIONS.map((c) => [c, readJson<Rec[]>(opts.dir, `${c}.json`, [])])) as Record<CollectionName, Rec[]>;
   const taken = new Set(COLLECTIONS.flatMap((c) => hand[c].map((r) => r.id)));
@@ -165,7 +218,7 @@ function generate(opts: FixtureOptions, FakerClass: FakerFactory): WorkspaceData
     });
   }
 
-  const byId = (list: Rec[]) => Object.fromEntries(list.map((r) => [r.id, r])) as Record<string, Rec>;
+  const byId = (list: Rec[]) => dict(Object.fromEntries(list.map((r) => [r.id, r])) as Record<string, Rec>);
   return {
     workspace,
     seed: opts.seed,

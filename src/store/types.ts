@@ -35,11 +35,16 @@ export interface ApiKeyRecord {
   created_at: string;
 }
 
-/** Everything lowdb persists (JSONFile with --data). */
+/** Everything lowdb persists (JSONFile with --data); also the shape of a snapshot. */
 export interface DbData {
   version: 1;
   apiKeys: ApiKeyRecord[];
   workspaces: Record<string, WorkspaceData>;
+  /**
+   * Ids handed out so far per workspace id (deleted workspaces included): the counters
+   * only grow, so no id is ever handed out twice for the life of the data.
+   */
+  idCounters?: Record<string, number>;
 }
 
 export const ALL_SCOPES = [

@@ -1,12 +1,17 @@
+import { isIP } from 'node:net';
 import type { Clock } from '../clock.js';
+import { LIMITS } from '../limits.js';
 import type { Logger } from '../logger.js';
-import { eventsFor, subscribed, type WebhookEvent } from './events.js';
-import { post } from './post.js';
-import { sign } from './signing.js';
 import type { Mutation } from '../resources/engine.js';
 import type { Store, Workspace } from '../store/store.js';
 import type { Rec } from '../store/types.js';
 import { VERSION } from '../version.js';
+import { failureOf, recordAttempt, type AttemptResult } from './attempt.js';
+import { eventsFor, subscribed, type WebhookEvent } from './events.js';
+import { AgentPool, post } from './post.js';
+import { sign } from './signing.js';
+import { guardedLookup, portOf, reachesSelf, type Listener } from './targets.js';
+import { Waiter } from './waiter.js';
 
 export interface DispatcherOptions {
   store: Store;
@@ -14,8 +19,12 @@ export interface DispatcherOptions {
   logger: Logger;
   /** Delay before each retry, in ms; after the last one a delivery is failed. */
   retries: number[];
-  /** Per-attempt timeout, in ms. */
+  /** Deadline of a whole attempt, in ms. */
   timeoutMs: number;
+  /** The scopes a subscription needs to receive an event. */
+  scopesOf: (event: string) => readonly string[];
+  /** Where this server listens: deliveries never go back to it. */
+  listener: () => Listener | undefined;
 }
 
 export interface OutboxCounts {
@@ -24,23 +33,35 @@ export interface OutboxCounts {
   failed: number;
 }
 
+/** An endpoint's pending delivery ids, oldest first. */
+interface Queue {
+  ws: Workspace;
+  ids: string[];
+  /** After its attempt could not be recorded (--data failing): real time before the next one. */
+  pausedUntil: number;
+}
+
 /**
  * The webhook outbox. Deliveries are stored with the change that caused them (same commit),
  * then sent outside the request: one at a time per endpoint, oldest first (so successful
  * deliveries arrive in order), retried on the mock clock's schedule, every attempt recorded.
+ * No attempt outlives its deadline, and no endpoint shares sockets with another.
  */
 export class Dispatcher {
-  /** Pending delivery ids per endpoint (`workspace/webhook`), oldest first. */
-  private queues = new Map<string, { ws: Workspace; ids: string[] }>();
+  private queues = new Map<string, Queue>();
   private busy = new Set<string>();
   private timer: NodeJS.Timeout | undefined;
   private scheduled = false;
-  private waiters: (() => void)[] = [];
   private closed = false;
+  private readonly changes = new Waiter();
+  private readonly agents = new AgentPool(LIMITS.attemptsInFlight * 2);
   private readonly unsubscribe: () => void;
 
   constructor(private readonly opts: DispatcherOptions) {
-    this.unsubscribe = opts.clock.onChange(() => this.kick());
+    this.unsubscribe = opts.clock.onChange(() => {
+      this.kick();
+      this.changes.notify();
+    });
   }
 
   /** Stores a delivery for every subscription that takes each event of these mutations. */
@@ -50,25 +71,41 @@ export class Dispatcher {
     return count;
   }
 
-  /** Stores the event's deliveries (call before the store commits; kick after). */
+  /** Stores the event's deliveries (inside the store's transaction; kick after it commits). */
   enqueue(ws: Workspace, event: string, data: Record<string, unknown>): { event: WebhookEvent; deliveries: number } {
     const now = this.opts.clock.iso();
     const payload: WebhookEvent = { id: ws.newId('evt_'), event, timestamp: now, data };
+    const needed = this.opts.scopesOf(event);
     let deliveries = 0;
     for (const hook of ws.collections.webhooks.values()) {
-      if (!hook.active || !subscribed(hook.events, event)) continue;
+      if (!hook.active || !subscribed(hook, event, needed)) continue;
+      const q = this.queueOf(ws, hook.id);
+      // A dead endpoint's backlog is capped: past it, a delivery is recorded as failed at once.
+      const full = q.ids.length >= LIMITS.pendingPerEndpoint;
       const delivery: Rec = {
-        id: ws.newId('dlv_'), webhook_id: hook.id, event_id: payload.id, event, status: 'pending', attempts: 0,
-        response_status: null, error: null, next_attempt_at: now, payload, history: [], created_at: now, updated_at: now,
+        id: ws.newId('dlv_'), webhook_id: hook.id, event_id: payload.id, event, status: full ? 'failed' : 'pending', attempts: 0,
+        response_status: null, error: full ? `Not sent: ${LIMITS.pendingPerEndpoint} deliveries to this endpoint were already pending.` : null,
+        next_attempt_at: full ? null : now, payload, history: [], created_at: now, updated_at: now,
       };
       ws.collections.deliveries.put(delivery);
-      this.queueOf(ws, hook.id).ids.push(delivery.id);
+      if (!full) q.ids.push(delivery.id);
       deliveries++;
     }
+    if (deliveries) this.prune(ws);
     return { event: payload, deliveries };
   }
 
-  /** Re-queues what a previous run left pending (with --data). */
+  /** Keeps at most LIMITS.deliveriesPerWorkspace delivery records, dropping the oldest finished ones (in batches). */
+  private prune(ws: Workspace): void {
+    const records = ws.collections.deliveries;
+    const max = LIMITS.deliveriesPerWorkspace;
+    if (records.size <= max + Math.ceil(max / 10)) return;
+    const finished = records.values().filter((d) => d.status !== 'pending');
+    finished.sort((a, b) => (a.created_at < b.created_at ? -1 : a.created_at > b.created_at ? 1 : a.id < b.id ? -1 : 1));
+    for (const d of finished.slice(0, records.size - max)) records.remove(d.id);
+  }
+
+  /** Queues what is pending in a workspace (after a restart with --data, or a restore). */
   recover(ws: Workspace): void {
     const pending = ws.collections.deliveries.values().filter((d) => d.status === 'pending');
     pending.sort((a, b) => (a.created_at < b.created_at ? -1 : a.created_at > b.created_at ? 1 : a.id < b.id ? -1 : 1));
@@ -79,11 +116,11 @@ export class Dispatcher {
     this.kick();
   }
 
-  private queueOf(ws: Workspace, webhookId: string) {
+  private queueOf(ws: Workspace, webhookId: string): Queue {
     const key = `${ws.id}/${webhookId}`;
     let q = this.queues.get(key);
-    if (!q) {
-      q = { ws, ids: [] };
+    if (!q || q.ws !== ws) {
+      q = { ws, ids: [], pausedUntil: 0 };
       this.queues.set(key, q);
     }
     return q;
@@ -99,14 +136,26 @@ export class Dispatcher {
     });
   }
 
-  /** The head of each endpoint's queue that is due and not in flight. */
+  /** The stored, still pending delivery at the head of a queue (stale ids are dropped). */
+  private head(q: Queue): Rec | undefined {
+    while (q.ids.length) {
+      const d = q.ws.collections.deliveries.get(q.ids[0]!);
+      if (d && d.status === 'pending') return d;
+      q.ids.shift();
+    }
+    return undefined;
+  }
+
+  /** Starts the due head of every idle endpoint (up to the in-flight cap) and sets a timer for the next. */
   private drain(): void {
+    if (this.closed) return;
     const now = this.opts.clock.now();
+    const real = performance.now();
     let nextDue = Infinity;
+    let nextReal = Infinity;
     for (const [key, q] of this.queues) {
       if (this.busy.has(key)) continue;
-      let head: Rec | undefined;
-      while (q.ids.length && !(head = this.current(q))) q.ids.shift();
+      const head = this.head(q);
       if (!head) {
         this.queues.delete(key);
         continue;
@@ -114,94 +163,78 @@ export class Dispatcher {
       const hook = q.ws.collections.webhooks.get(String(head.webhook_id));
       if (!hook?.active) continue;
       const due = Date.parse(String(head.next_attempt_at));
-      if (due <= now) void this.attempt(key, q.ws, head, hook);
-      else nextDue = Math.min(nextDue, due);
+      if (due > now) nextDue = Math.min(nextDue, due);
+      else if (q.pausedUntil > real) nextReal = Math.min(nextReal, q.pausedUntil);
+      else if (this.busy.size < LIMITS.attemptsInFlight) this.start(key, q, head, hook);
     }
     clearTimeout(this.timer);
     this.timer = undefined;
-    if (nextDue !== Infinity && !this.opts.clock.frozen) {
-      this.timer = setTimeout(() => this.kick(), Math.min(nextDue - now, 2 ** 31 - 1));
+    const wait = Math.min(nextReal - real, this.opts.clock.frozen ? Infinity : nextDue - now);
+    if (wait !== Infinity) {
+      this.timer = setTimeout(() => this.kick(), Math.max(0, Math.min(wait, 2 ** 31 - 1)));
       this.timer.unref();
     }
-    this.wake();
   }
 
-  /** The stored, still pending delivery at the head of a queue. */
-  private current(q: { ws: Workspace; ids: string[] }): Rec | undefined {
-    const d = q.ws.collections.deliveries.get(q.ids[0]!);
-    return d && d.status === 'pending' ? d : undefined;
-  }
-
-  private async attempt(key: string, ws: Workspace, d: Rec, hook: Rec): Promise<void> {
+  private start(key: string, q: Queue, d: Rec, hook: Rec): void {
     this.busy.add(key);
-    const { clock, timeoutMs, retries, logger } = this.opts;
-    const body = JSON.stringify(d.payload);
-    const timestamp = Math.floor(clock.now() / 1000);
+    this.changes.notify();
+    this.attempt(key, q, d, hook).catch((err: unknown) => this.opts.logger.error('a webhook attempt failed unexpectedly', err));
+  }
+
+  /** One POST, its record, then straight on to the endpoint's next due delivery (no scheduling hop). */
+  private async attempt(key: string, q: Queue, d: Rec, hook: Rec): Promise<void> {
+    try {
+      const result = await this.send(key, hook, d);
+      if (result.error) this.opts.logger.debug(`webhook ${String(hook.url)} ${String(d.event)}: ${result.error}`);
+      await this.opts.store.transaction(() => {
+        const latest = q.ws.collections.deliveries.get(d.id);
+        if (latest?.status !== 'pending') return;
+        q.ws.collections.deliveries.put(recordAttempt(latest, result, this.opts.retries, this.opts.clock.now(), this.opts.clock.iso()));
+      });
+    } catch (err) {
+      this.opts.logger.error('could not record a webhook attempt', err);
+      q.pausedUntil = performance.now() + 1_000;
+    } finally {
+      this.busy.delete(key);
+      this.changes.notify();
+      const next = this.closed || this.queues.get(key) !== q || q.pausedUntil > performance.now() ? undefined : this.head(q);
+      const nextHook = next && q.ws.collections.webhooks.get(String(next.webhook_id));
+      if (next && nextHook?.active && Date.parse(String(next.next_attempt_at)) <= this.opts.clock.now()) this.start(key, q, next, nextHook);
+      else this.kick();
+    }
+  }
+
+  /** POSTs a delivery, signed; never throws: a failure is the attempt's result. */
+  private async send(key: string, hook: Rec, d: Rec): Promise<AttemptResult> {
+    const { clock, timeoutMs } = this.opts;
+    const url = String(hook.url);
     const attemptedAt = new Date(clock.now()).toISOString();
+    const t0 = performance.now();
     let status: number | null = null;
     let error: string | null = null;
-    const t0 = performance.now();
     try {
-      status = await post(String(hook.url), {
+      const target = new URL(url);
+      const literal = isIP(target.hostname.replace(/^\[|\]$/g, '')) || target.hostname === 'localhost';
+      if (literal && (await reachesSelf(url, this.opts.listener()))) throw new Error('Not sent: the URL reaches this server itself.');
+      const body = JSON.stringify(d.payload);
+      const timestamp = Math.floor(clock.now() / 1000);
+      status = await post(url, {
         'content-type': 'application/json',
         'user-agent': `commflow-mock/${VERSION} (webhooks)`,
         'webhook-id': String(d.event_id),
         'webhook-timestamp': String(timestamp),
         'webhook-signature': sign(String(hook.secret), String(d.event_id), timestamp, body),
-      }, body, timeoutMs);
-      if (status < 200 || status > 299) error = `The endpoint answered ${status}.`;
+      }, body, {
+        deadlineMs: timeoutMs,
+        agent: this.agents.for(`${key} ${target.origin}`, target.protocol),
+        lookup: guardedLookup(this.opts.listener, portOf(target)) as never,
+      });
+      error = failureOf(status);
     } catch (err) {
       error = (err as Error).message;
     }
-    const duration = Math.round((performance.now() - t0) * 1000) / 1000;
-    const latest = ws.collections.deliveries.get(d.id);
-    if (latest && latest.status === 'pending') {
-      const attempts = Number(latest.attempts) + 1;
-      const ok = error === null;
-      const retryIn = ok ? undefined : retries[attempts - 1];
-      const updated: Rec = {
-        ...latest,
-        status: ok ? 'succeeded' : retryIn === undefined ? 'failed' : 'pending',
-        attempts,
-        response_status: status,
-        error,
-        next_attempt_at: retryIn === undefined ? null : new Date(clock.now() + retryIn).toISOString(),
-        history: [...(latest.history as unknown[]), { attempted_at: attemptedAt, response_status: status, duration_ms: duration, error }],
-        updated_at: clock.iso(),
-      };
-      ws.collections.deliveries.put(updated);
-      if (!ok) logger.debug(`webhook ${String(hook.url)} ${String(d.event)} attempt ${attempts}: ${error}`);
-      try {
-        await this.opts.store.commit();
-      } catch (err) {
-        logger.error('could not persist a webhook delivery', err);
-      }
-    }
-    this.busy.delete(key);
-    // Go straight on with this endpoint's next delivery if it is due: no scheduling hop per event.
-    const q = this.queues.get(key);
-    let next: Rec | undefined;
-    while (q && q.ids.length && !(next = this.current(q))) q.ids.shift();
-    if (q && next && hook.active && Date.parse(String(next.next_attempt_at)) <= clock.now()) {
-      void this.attempt(key, ws, next, ws.collections.webhooks.get(String(next.webhook_id)) ?? hook);
-      this.wake();
-    } else this.kick();
-  }
-
-  private wake(): void {
-    const waiters = this.waiters;
-    this.waiters = [];
-    for (const w of waiters) w();
-  }
-
-  private nextChange(ms: number): Promise<void> {
-    return new Promise((resolve) => {
-      const t = setTimeout(resolve, ms);
-      this.waiters.push(() => {
-        clearTimeout(t);
-        resolve();
-      });
-    });
+    return { attemptedAt, status, error, durationMs: Math.round((performance.now() - t0) * 1000) / 1000 };
   }
 
   /** Earliest due time among the queue heads of active endpoints, and whether one is due now. */
@@ -209,7 +242,7 @@ export class Dispatcher {
     const now = this.opts.clock.now();
     let earliest = Infinity;
     for (const q of this.queues.values()) {
-      const head = this.current(q);
+      const head = this.head(q);
       if (!head || !q.ws.collections.webhooks.get(String(head.webhook_id))?.active) continue;
       earliest = Math.min(earliest, Date.parse(String(head.next_attempt_at)));
     }
@@ -218,21 +251,24 @@ export class Dispatcher {
 
   /**
    * Resolves once nothing is in flight and nothing is due; with `advanceClock`, moves the mock
-   * clock to each pending retry in turn until every delivery has ended.
+   * clock to each pending retry in turn until every delivery has ended. Waits on changes
+   * (an attempt ending, an event, the clock), never in a loop.
    */
   async flush(options: { advanceClock?: boolean; timeoutMs?: number } = {}): Promise<{ timedOut: boolean }> {
     const deadline = performance.now() + (options.timeoutMs ?? 10_000);
     for (;;) {
-      if (performance.now() >= deadline) return { timedOut: true };
-      this.kick();
-      await this.nextChange(Math.max(1, Math.min(20, deadline - performance.now())));
+      if (this.closed) return { timedOut: false };
+      this.drain();
       const { dueNow, earliest } = this.outlook();
-      if (this.busy.size > 0 || dueNow || this.scheduled) continue;
-      if (options.advanceClock && earliest !== Infinity) {
+      if (this.busy.size === 0 && !dueNow) {
+        if (!options.advanceClock || earliest === Infinity) return { timedOut: false };
         this.opts.clock.advance(Math.max(0, earliest - this.opts.clock.now()));
         continue;
       }
-      return { timedOut: false };
+      const left = deadline - performance.now();
+      if (left <= 0) return { timedOut: true };
+      // Due but not started (paused after a failed record, or at the in-flight cap): look again soon.
+      await this.changes.next(this.busy.size === 0 ? Math.min(left, 50) : left);
     }
   }
 
@@ -244,14 +280,16 @@ export class Dispatcher {
 
   /** Forget every queue, or one workspace's (after a reset) — the store no longer holds those deliveries. */
   clear(workspaceId?: string): void {
-    if (!workspaceId) this.queues.clear();
+    if (workspaceId === undefined) this.queues.clear();
     else for (const key of [...this.queues.keys()]) if (key.startsWith(`${workspaceId}/`)) this.queues.delete(key);
+    this.changes.notify();
   }
 
   close(): void {
     this.closed = true;
     clearTimeout(this.timer);
     this.unsubscribe();
-    this.wake();
+    this.agents.destroy();
+    this.changes.notify();
   }
 }

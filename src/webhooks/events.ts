@@ -1,3 +1,4 @@
+import type { Operation } from '../openapi/operations.js';
 import type { Mutation } from '../resources/engine.js';
 import type { Rec } from '../store/types.js';
 
@@ -21,7 +22,25 @@ export function eventsFor(m: Mutation): { event: string; data: Rec }[] {
   return out;
 }
 
-/** Does a subscription's event list take this event? */
-export function subscribed(events: unknown, event: string): boolean {
-  return Array.isArray(events) && (events.includes('*') || events.includes(event));
+/** The operation that reads the resource an event is about (`ticket.created` → getTicket). */
+export function readOperationOf(operations: readonly Operation[], event: string): Operation | undefined {
+  const resource = event.split('.')[0] ?? '';
+  const id = `get${resource.charAt(0).toUpperCase()}${resource.slice(1)}`;
+  return operations.find((o) => o.id === id);
+}
+
+/** The scopes needed to receive an event: those of reading its resource, per openapi.yaml. */
+export function scopesOfEvent(operations: readonly Operation[], event: string): readonly string[] {
+  return readOperationOf(operations, event)?.scopes ?? [];
+}
+
+/**
+ * Does a subscription take this event? It must ask for it (or `*`), and the scopes it was
+ * last written with must read it (subscriptions from before scopes were recorded read all).
+ */
+export function subscribed(hook: Rec, event: string, needed: readonly string[]): boolean {
+  const events = hook.events;
+  if (!Array.isArray(events) || !(events.includes('*') || events.includes(event))) return false;
+  const scopes = hook.scopes;
+  return !Array.isArray(scopes) || needed.every((s) => scopes.includes(s));
 }

@@ -102,17 +102,30 @@ describe('rate limits', () => {
   });
 });
 
+/** A body each write accepts, so that Prefer is what decides the answer. */
+const VALID_BODY: Record<string, unknown> = {
+  createConversation: { subject: 'Prefer' }, replaceConversation: { subject: 'Prefer', status: 'open', channel: 'email' },
+  updateConversation: { subject: 'Prefer' }, createMessage: { body: 'Prefer' },
+  createContact: { email: 'prefer@example.com' }, replaceContact: { email: 'prefer@example.com' }, updateContact: { name: 'Prefer' },
+  createTicket: { subject: 'Prefer' }, replaceTicket: { subject: 'Prefer', status: 'open', priority: 'normal' }, updateTicket: { subject: 'Prefer' },
+  createWebhook: { url: 'https://example.com/hook', events: ['*'] }, replaceWebhook: { url: 'https://example.com/hook', events: ['*'] },
+  updateWebhook: { active: false },
+};
+
 describe('the Prefer header', () => {
   const cases = publicOps.flatMap((op) => op.statuses.map((status) => [op.id, status, op] as const));
+  const shared = harness();
+
+  it('has a valid body for every write', () => {
+    for (const op of publicOps) if (op.body !== 'none') expect(VALID_BODY[op.id], op.id).toBeDefined();
+  });
 
   it.each(cases)('%s with Prefer: code=%i', async (_id, status, op) => {
-    const h = await harness();
+    const h = await shared;
     const before = (await h.get('/v1/tickets?per_page=1')).body.meta.total_count;
-    const res = await h.call(op.method.toUpperCase(), samplePath(op.path), {
-      headers: { prefer: `code=${status}` },
-      body: op.body === 'none' ? undefined : {},
-    });
+    const res = await h.call(op.method.toUpperCase(), samplePath(op.path), { headers: { prefer: `code=${status}` }, body: VALID_BODY[op.id] });
     expect(res.status).toBe(status);
+    expect(res.headers.get('preference-applied')).toBe(`code=${status}`);
     if (status >= 400) {
       expect(res.body.error.type).toBe(TYPE_OF[status]);
       expect(res.body.error.message).toContain(`Prefer: code=${status}`);
@@ -121,22 +134,45 @@ describe('the Prefer header', () => {
     expect((await h.get('/v1/tickets?per_page=1')).body.meta.total_count).toBe(before);
   });
 
+  it('never skips authentication, scopes or validation: a failing request gets its real error', async () => {
+    const h = await shared;
+    const keyless = await h.get('/v1/me', { key: null, headers: { prefer: 'code=200' } });
+    expect(keyless.status).toBe(401);
+    expect(keyless.headers.get('preference-applied')).toBeNull();
+    const readOnly = (await h.call('POST', '/_mock/api-keys', { key: null, body: { scopes: ['read:tickets'] } })).body.data.key;
+    const noScope = await h.call('POST', '/v1/tickets', { key: readOnly, headers: { prefer: 'code=201' }, body: { subject: 'x' } });
+    expect(noScope.status).toBe(403);
+    expect(noScope.body.error.message).toContain('write:tickets');
+    const invalid = await h.call('POST', '/v1/tickets', { headers: { prefer: 'code=201' }, body: { priority: 'x' } });
+    expect(invalid.status).toBe(422);
+    expect(invalid.body.error.param).toBe('subject');
+  });
+
   it('delays with latency (real time) and may combine with code', async () => {
-    const h = await harness();
+    const h = await shared;
     const t0 = performance.now();
     const res = await h.get('/v1/me', { headers: { prefer: 'latency=60, code=500' } });
     expect(performance.now() - t0).toBeGreaterThanOrEqual(55);
     expect(res.status).toBe(500);
+    expect(res.headers.get('preference-applied')).toBe('latency=60, code=500');
+  });
+
+  it.each(['respond-async', 'return=minimal', 'dynamic=true', 'wait=10, handling=lenient'])('ignores the unknown preference %s (RFC 7240)', async (value) => {
+    const h = await shared;
+    const res = await h.get('/v1/tickets?per_page=1', { headers: { prefer: value } });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('preference-applied')).toBeNull();
+    const mixed = await h.get('/v1/tickets?per_page=1', { headers: { prefer: `${value}, code=404` } });
+    expect(mixed.status).toBe(404);
+    expect(mixed.headers.get('preference-applied')).toBe('code=404');
   });
 
   it.each([
     ['code=418', /not a status this operation documents/],
     ['code=201', /not a status this operation documents/],
     ['latency=soon', /whole number of milliseconds/],
-    ['respond-async', /Unknown preference/],
-    ['dynamic=true', /Unknown preference/],
   ])('Prefer: %s is a 400 naming Prefer', async (value, message) => {
-    const h = await harness();
+    const h = await shared;
     const res = await h.get('/v1/tickets', { headers: { prefer: value } });
     expect(res.status).toBe(400);
     expect(res.body.error).toMatchObject({ type: 'invalid_request_error', param: 'Prefer' });

@@ -58,7 +58,8 @@ const cases: Case[] = [
   { name: 'PUT missing required fields', method: 'PUT', path: '/v1/tickets/ticket_123', body: { subject: 'x' }, status: 422, type: 'invalid_request_error', code: 'missing_parameter', param: 'status' },
   { name: 'unknown reference', method: 'POST', path: '/v1/tickets', body: { subject: 'x', assignee_id: 'user_999' }, status: 422, type: 'invalid_request_error', code: 'invalid_reference', param: 'assignee_id' },
   { name: 'webhook URL not http(s)', method: 'POST', path: '/v1/webhooks', body: { url: 'ftp://example.com', events: ['*'] }, status: 422, type: 'invalid_request_error', code: 'invalid_parameter', param: 'url', message: "The 'url' field must be an http or https URL." },
-  { name: 'deeply nested body', method: 'POST', path: '/v1/tickets', body: `{"subject":"x","tags":${'['.repeat(2000)}${']'.repeat(2000)}}`, status: 422, type: 'invalid_request_error', code: 'invalid_parameter', param: 'tags[0]' },
+  { name: 'deeply nested body', method: 'POST', path: '/v1/tickets', body: `{"subject":"x","tags":${'['.repeat(2000)}${']'.repeat(2000)}}`, status: 422, type: 'invalid_request_error', code: 'nesting_too_deep', param: null },
+  { name: 'nesting within the limit, wrong type', method: 'POST', path: '/v1/tickets', body: `{"subject":"x","tags":${'['.repeat(40)}${']'.repeat(40)}}`, status: 422, type: 'invalid_request_error', code: 'invalid_parameter', param: 'tags[0]' },
 ];
 
 describe('the error matrix', () => {
@@ -93,7 +94,7 @@ describe('the error matrix', () => {
     const lines: string[] = [];
     const { createLogger } = await import('../../src/logger.js');
     const broken = await harness({ logger: createLogger('error', (l) => lines.push(l)) });
-    broken.deps.store.commit = async () => {
+    broken.deps.store.transaction = async () => {
       throw new Error('disk on fire');
     };
     const res = await broken.call('POST', '/v1/tickets', { body: { subject: 'x' } });
@@ -103,12 +104,15 @@ describe('the error matrix', () => {
     expect(lines.join('')).toContain('disk on fire');
   });
 
-  it('a failed write changes nothing that later reads can see as acknowledged', async () => {
+  it('a refused write changes nothing that later reads can see', async () => {
     const res = await h.call('POST', '/v1/contacts', { body: { email: 'dup@example.com' } });
     expect(res.status).toBe(201);
+    const before = (await h.get('/v1/contacts?per_page=1')).body.meta.total_count;
     const again = await h.call('POST', '/v1/contacts', { body: { email: 'DUP@example.com' } });
     expect(again.status).toBe(422);
     expect(again.body.error).toMatchObject({ code: 'already_exists', param: 'email' });
+    expect((await h.get('/v1/contacts?per_page=1')).body.meta.total_count).toBe(before);
+    expect((await h.get('/v1/contacts?email=DUP@example.com')).body.data).toHaveLength(1);
   });
 
   it('the spec check itself rejects a response that breaks the schema', async () => {

@@ -77,16 +77,18 @@ describe('OAuth 2.0', () => {
     expect(redirect.body).toMatchObject({ error: 'invalid_grant', error_description: expect.stringContaining('redirect_uri') });
   });
 
-  it('refresh rotates the refresh token; the old one then fails', async () => {
+  it('refresh rotates the refresh token; replaying the old one revokes the whole family (RFC 9700 §4.14.2)', async () => {
     const h = await harness();
     const t = await token(h, { grant_type: 'authorization_code', code: await codeFor(h), redirect_uri: REDIRECT });
     const r1 = await token(h, { grant_type: 'refresh_token', refresh_token: t.body.refresh_token });
     expect(r1.status).toBe(200);
     expect(r1.body.refresh_token).not.toBe(t.body.refresh_token);
-    expect((await token(h, { grant_type: 'refresh_token', refresh_token: t.body.refresh_token })).body.error).toBe('invalid_grant');
     expect((await h.get('/v1/tickets', { key: r1.body.access_token })).status).toBe(200);
     const narrower = await token(h, { grant_type: 'refresh_token', refresh_token: r1.body.refresh_token, scope: 'read:tickets' });
     expect(narrower.body.scope).toBe('read:tickets');
+    expect((await token(h, { grant_type: 'refresh_token', refresh_token: t.body.refresh_token })).body.error).toBe('invalid_grant');
+    expect((await h.get('/v1/tickets', { key: narrower.body.access_token })).body.error.code).toBe('token_revoked');
+    expect((await token(h, { grant_type: 'refresh_token', refresh_token: narrower.body.refresh_token })).body.error).toBe('invalid_grant');
   });
 
   it('access tokens expire on the mock clock', async () => {

@@ -132,7 +132,7 @@ describe('webhook deliveries', () => {
     await flush(h);
     const deliveries = (await h.get('/_mock/webhooks/deliveries', { key: null })).body.data;
     expect(deliveries).toHaveLength(2);
-    for (const d of deliveries) expect(d).toMatchObject({ status: 'failed', error: 'No answer within 300 ms.' });
+    for (const d of deliveries) expect(d).toMatchObject({ status: 'failed', error: 'No complete answer within 300 ms.' });
   });
 
   it('keep per-endpoint order for successful deliveries', async () => {

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { View } from '../../src/store/collection.js';
 import type { Rec } from '../../src/store/types.js';
-import {
-  anyOfMatcher, buildPredicate, intersectUnions, parseInstant, pageEnvelope, paginate, planQuery, searchTerms, textMatcher,
-} from '../../src/resources/query.js';
+import { parseInstant } from '../../src/clock.js';
+import { anyOfMatcher, buildPredicate, intersectUnions, pageEnvelope, paginate, planQuery, searchTerms } from '../../src/resources/query.js';
+import { textMatcher } from '../../src/text-match.js';
 
 const rec = (id: string, extra: Record<string, unknown>): Rec => ({ id, created_at: '2026-01-01T00:00:00Z', updated_at: '2026-01-01T00:00:00Z', ...extra });
 

@@ -1,0 +1,42 @@
+/**
+ * Every fixed cap, timeout and nesting limit of the server, in one place (README "Limits"
+ * lists them; the ones a user may need to raise are flags in config.ts instead).
+ */
+export const LIMITS = {
+  /** Nesting of any JSON request body, checked before it is parsed. */
+  bodyDepth: 64,
+  /** Id counters kept for deleted workspaces (so a restored one never reuses an id). */
+  deletedWorkspaceCounters: 10_000,
+  /** Webhook subscriptions per workspace. */
+  webhooksPerWorkspace: 100,
+  /** Delivery records kept per workspace; the oldest finished ones go first. */
+  deliveriesPerWorkspace: 10_000,
+  /** Pending deliveries per endpoint; beyond, a new delivery is recorded as failed at once. */
+  pendingPerEndpoint: 1_000,
+  /** Webhook attempts in flight at once, all endpoints together. */
+  attemptsInFlight: 256,
+  /** API keys, revoked ones included. */
+  apiKeys: 10_000,
+  /** OAuth clients, the default one included. */
+  oauthClients: 1_000,
+  /** Unused authorization codes kept (oldest dropped first); each lives 10 minutes. */
+  oauthCodes: 10_000,
+  /** OAuth tokens kept; expired and revoked ones are pruned first, then the oldest. */
+  oauthTokens: 100_000,
+  /** Failed /oauth/token requests per client per minute before 429. */
+  oauthFailuresPerMinute: 20,
+  /** Fault rules active at once. */
+  faultRules: 100,
+  /** Bytes of a request body the journal keeps (the rest is cut and marked). */
+  journalBodyBytes: 8 * 1024,
+  /** Bytes all journal entries may hold together; the oldest entries go first. */
+  journalBytes: 32 * 1024 * 1024,
+  /** A connection must send complete request headers within this time (ms). */
+  headersTimeoutMs: 10_000,
+  /** A connection must send a whole request, body included, within this time (ms). */
+  requestTimeoutMs: 60_000,
+  /** An open connection with no request in flight is closed after this idle time (ms). */
+  idleTimeoutMs: 10_000,
+  /** On SIGTERM/SIGINT, requests in flight get this long to finish (ms). */
+  shutdownGraceMs: 5_000,
+} as const;

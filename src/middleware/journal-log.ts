@@ -1,0 +1,190 @@
+import { redact } from '../errors.js';
+import { LIMITS } from '../limits.js';
+import { nestedDeeperThan } from '../openapi/json-depth.js';
+import { textMatcher } from '../text-match.js';
+
+export interface JournalEntry {
+  id: string;
+  time: string;
+  method: string;
+  path: string;
+  query: Record<string, string | string[]>;
+  headers: Record<string, string>;
+  body: unknown;
+  /** Bytes of the whole body (0 when there was none). */
+  body_size: number;
+  /** True when only the first bytes of the body were kept (`body` is then that prefix, as text). */
+  body_truncated: boolean;
+  status: number;
+  duration_ms: number;
+  workspace_id: string | null;
+}
+
+/** What is captured on the request path; the entry is assembled only when someone reads it. */
+export interface RawEntry {
+  method: string;
+  /** The full request URL; path and query are cut from it only when the journal is read. */
+  url: string;
+  /** Node's raw header list (or the Headers of an in-process request), kept by reference: copying costs every request. */
+  headers: string[] | Headers | Record<string, string>;
+  /** The body, at most LIMITS.journalBodyBytes of it. */
+  body: string | null;
+  /** Bytes of the whole body. */
+  bodySize: number;
+  /** Whether `body` is only the first part. */
+  bodyTruncated: boolean;
+  at: number;
+  status: number;
+  duration: number;
+  workspace: string | null;
+}
+
+interface Stored extends RawEntry {
+  seq: number;
+  bytes: number;
+}
+
+export interface JournalQuery {
+  workspace_id?: string;
+  method?: string;
+  path?: string;
+  status?: number;
+  limit?: number;
+}
+
+export interface JournalLimits {
+  /** Most entries kept. */
+  entries: number;
+  /** Most bytes (URL, headers and body prefixes) kept in all. */
+  bytes: number;
+}
+
+/** Request and query fields whose values are credentials: the journal shows only a prefix. */
+const SECRET_FIELDS = new Set([
+  'client_secret', 'code', 'code_verifier', 'refresh_token', 'token', 'access_token', 'id_token', 'password', 'secret', 'api_key',
+]);
+const SECRET_HEADERS = new Set(['proxy-authorization', 'cookie']);
+
+/** A credential cut to what identifies it (its kind and a few characters), never more than a third of it. */
+function cut(secret: string): string {
+  return `${redact(secret).slice(0, Math.floor(secret.length / 3))}…`;
+}
+
+function redactValue(value: unknown, depth = 0): unknown {
+  if (depth > LIMITS.bodyDepth || value === null || typeof value !== 'object') return value;
+  if (Array.isArray(value)) return value.map((v) => redactValue(v, depth + 1));
+  const out: Record<string, unknown> = Object.create(null) as Record<string, unknown>;
+  for (const [k, v] of Object.entries(value)) out[k] = SECRET_FIELDS.has(k) && typeof v === 'string' ? cut(v) : redactValue(v, depth + 1);
+  return out;
+}
+
+function sizeOfHeaders(headers: RawEntry['headers']): number {
+  if (Array.isArray(headers)) return headers.reduce((n, h) => n + h.length, 0);
+  return 512; // in-process requests: a fair guess, they cannot be large
+}
+
+/**
+ * The last public requests, oldest dropped first once either the entry count or the byte
+ * budget is reached: memory stays bounded whatever the traffic.
+ */
+export class Journal {
+  private entries: Stored[] = [];
+  private head = 0;
+  private bytes = 0;
+  private seq = 0;
+
+  constructor(readonly limits: JournalLimits = { entries: 10_000, bytes: LIMITS.journalBytes }) {}
+
+  record(raw: RawEntry): void {
+    const stored: Stored = { ...raw, seq: ++this.seq, bytes: raw.url.length + sizeOfHeaders(raw.headers) + (raw.body?.length ?? 0) };
+    this.entries.push(stored);
+    this.bytes += stored.bytes;
+    while (this.entries.length - this.head > this.limits.entries || (this.bytes > this.limits.bytes && this.entries.length - this.head > 1)) {
+      this.bytes -= this.entries[this.head]!.bytes;
+      this.entries[this.head++] = undefined as unknown as Stored;
+    }
+    if (this.head > 1024 && this.head * 2 > this.entries.length) {
+      this.entries = this.entries.slice(this.head);
+      this.head = 0;
+    }
+  }
+
+  get size(): number {
+    return this.entries.length - this.head;
+  }
+
+  /** Empties the journal, or drops one workspace's entries. */
+  clear(workspaceId?: string): void {
+    const kept = workspaceId === undefined ? [] : this.entries.slice(this.head).filter((r) => r.workspace !== workspaceId);
+    this.entries = kept;
+    this.head = 0;
+    this.bytes = kept.reduce((n, r) => n + r.bytes, 0);
+  }
+
+  /** Matching entries, newest first. */
+  list(q: JournalQuery = {}): JournalEntry[] {
+    const path = q.path ? textMatcher(q.path) : undefined;
+    const out: JournalEntry[] = [];
+    const limit = q.limit ?? 100;
+    for (let i = this.entries.length - 1; i >= this.head && out.length < limit; i--) {
+      const raw = this.entries[i]!;
+      if (q.workspace_id && raw.workspace !== q.workspace_id) continue;
+      if (q.method && raw.method !== q.method) continue;
+      if (q.status && raw.status !== q.status) continue;
+      if (path && !path(pathOf(raw.url).toLowerCase())) continue;
+      out.push(present(raw));
+    }
+    return out;
+  }
+}
+
+function pathOf(url: string): string {
+  const q = url.indexOf('?');
+  return url.slice(url.indexOf('/', url.indexOf('//') + 2), q < 0 ? undefined : q);
+}
+
+function headerPairs(headers: RawEntry['headers']): [string, string][] {
+  if (!Array.isArray(headers)) return headers instanceof Headers ? [...headers] : Object.entries(headers);
+  const pairs: [string, string][] = [];
+  for (let i = 0; i + 1 < headers.length; i += 2) pairs.push([headers[i]!.toLowerCase(), headers[i + 1]!]);
+  return pairs;
+}
+
+function presentBody(raw: Stored): unknown {
+  if (!raw.body) return null;
+  if (raw.bodyTruncated) return raw.body;
+  const text = raw.body.trimStart();
+  if ((text.startsWith('{') || text.startsWith('[')) && !nestedDeeperThan(text, LIMITS.bodyDepth)) {
+    try {
+      return redactValue(JSON.parse(text));
+    } catch {
+      return raw.body;
+    }
+  }
+  if (/^[\w.~%+-]+=/.test(text)) {
+    const form = new URLSearchParams(text);
+    for (const [k, v] of [...form]) if (SECRET_FIELDS.has(k)) form.set(k, cut(v));
+    return form.toString();
+  }
+  return raw.body;
+}
+
+function present(raw: Stored): JournalEntry {
+  const query = Object.create(null) as Record<string, string | string[]>;
+  const q = raw.url.indexOf('?');
+  for (const [k, v] of new URLSearchParams(q < 0 ? '' : raw.url.slice(q + 1))) {
+    const shown = SECRET_FIELDS.has(k) ? cut(v) : v;
+    const prev = query[k];
+    query[k] = prev === undefined ? shown : Array.isArray(prev) ? [...prev, shown] : [prev, shown];
+  }
+  const headers = Object.create(null) as Record<string, string>;
+  for (const [k, v] of headerPairs(raw.headers)) {
+    if (k === 'authorization') headers[k] = v.replace(/^(\S+\s+)?(\S+)$/, (_m, scheme: string | undefined, cred: string) => `${scheme ?? ''}${redact(cred)}…`);
+    else headers[k] = SECRET_HEADERS.has(k) ? cut(v) : v;
+  }
+  return {
+    id: `req_${raw.seq}`, time: new Date(raw.at).toISOString(), method: raw.method, path: pathOf(raw.url), query, headers,
+    body: presentBody(raw), body_size: raw.bodySize, body_truncated: raw.bodyTruncated,
+    status: raw.status, duration_ms: Math.round(raw.duration * 1000) / 1000, workspace_id: raw.workspace,
+  };
+}
