@@ -26,15 +26,16 @@ import type { AppDeps, AppEnv } from './types.js';
  * first so that nothing after it, the journal included, ever reads past `--body-limit`.
  */
 function pipeline(deps: AppDeps): (op: Operation) => MiddlewareHandler<AppEnv>[] {
-  const limitBody = bodyLimit({
-    maxSize: deps.config.bodyLimit,
+  const limitBody = (maxSize: number) => bodyLimit({
+    maxSize,
     onError: (c) => {
       c.set('bodyRefused', true);
       // The rest of the body is not read: close the connection instead of draining it.
       c.header('Connection', 'close');
-      throw errors.payloadTooLarge(deps.config.bodyLimit);
+      throw errors.payloadTooLarge(maxSize);
     },
   });
+  const limitConfigured = limitBody(deps.config.bodyLimit);
   const auth = authenticate(deps.keys, deps.oauth, deps.config.plan);
   const check = validate(deps.validator);
   const prefer = simulate(deps.validator);
@@ -52,7 +53,7 @@ function pipeline(deps: AppDeps): (op: Operation) => MiddlewareHandler<AppEnv>[]
         c.set('op', op);
         return next();
       };
-    const body = op.body === 'none' ? [] : [limitBody];
+    const body = op.body === 'none' ? [] : [op.bodyLimit ? limitBody(op.bodyLimit) : limitConfigured];
     if (op.protocol === 'oauth') return [select, ...body, faults];
     if (!op.public) return [select, ...(op.id === 'mockHealth' ? [] : admin), ...body, check];
     return [select, ...body, ...limit, faults, ...(op.authenticated ? [auth] : []), check, prefer];

@@ -23,6 +23,8 @@ export class ApiError extends Error {
     message: string,
     readonly param: string | null = null,
     readonly headers: Record<string, string> = {},
+    /** What went wrong underneath, for the log (a storage failure); never shown to the client. */
+    override readonly cause?: unknown,
   ) {
     super(message);
     this.name = 'ApiError';
@@ -117,8 +119,14 @@ export const errors = {
       `Too many requests: the limit is ${limit} per minute. Retry after ${retryAfter} second${retryAfter === 1 ? '' : 's'}.`,
       null, { 'Retry-After': String(retryAfter) }),
   /** The change could not be saved with --data; it was undone. */
-  notPersisted: (reason: string) =>
-    new ApiError(500, 'api_error', 'storage_error', `The change could not be saved (${reason}), so nothing was changed.`),
+  notPersisted: (cause: unknown) =>
+    new ApiError(500, 'api_error', 'storage_error',
+      `The change could not be saved (${(cause as NodeJS.ErrnoException).code ?? 'write failed'}), so nothing was changed.`, null, {}, cause),
+  /** What Node's HTTP parser refused (answered before the app sees anything). */
+  malformedRequest: (status: 400 | 408 | 431, reason: string) =>
+    new ApiError(status, 'invalid_request_error', status === 431 ? 'headers_too_large' : status === 408 ? 'request_timeout' : 'malformed_request', reason),
+  /** The client went away (or stopped sending) before its request was whole: nobody will read this. */
+  incompleteRequest: () => new ApiError(400, 'invalid_request_error', 'incomplete_request', 'The connection closed before the request body was complete.'),
   internal: () => new ApiError(500, 'api_error', 'internal_error', 'An unexpected error occurred.'),
   /** An error asked for on purpose (Prefer header, fault rule), in the status's usual type and code. */
   simulated: (status: number, message: string, type?: ErrorType) => {
@@ -142,6 +150,10 @@ export function renderError(err: unknown, c: Context, log?: ErrorLogger): Respon
   let apiError: ApiError;
   if (err instanceof ApiError) {
     apiError = err;
+    if (err.cause !== undefined) log?.(err.cause, c);
+  } else if ((err as NodeJS.ErrnoException | null)?.code === 'ECONNRESET') {
+    // Reading the body failed because the client aborted: not a server fault, and not logged.
+    apiError = errors.incompleteRequest();
   } else {
     log?.(err, c);
     apiError = errors.internal();

@@ -1,5 +1,6 @@
 import type { AddressInfo } from 'node:net';
-import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import { STATUS_CODES, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { Duplex } from 'node:stream';
 import { serve } from '@hono/node-server';
 import { createApp } from './app.js';
 import { listDeliveries, resetAll, resetWorkspace } from './control/handlers.js';
@@ -11,6 +12,7 @@ import { ApiKeys } from './auth/keys.js';
 import { OAuthServer } from './auth/oauth.js';
 import { createClock, type Clock } from './clock.js';
 import { DEFAULT_FIXTURES, defaults, type Config } from './config.js';
+import { errors } from './errors.js';
 import { LIMITS } from './limits.js';
 import { createLogger, type Logger } from './logger.js';
 import { buildOperations } from './openapi/operations.js';
@@ -210,16 +212,48 @@ async function listen(app: ReturnType<typeof createApp>, deps: AppDeps): Promise
   server.on('request', (req: IncomingMessage, res: ServerResponse) => {
     const socket = req.socket;
     inFlight.set(socket, (inFlight.get(socket) ?? 0) + 1);
-    res.once('close', () => inFlight.set(socket, (inFlight.get(socket) ?? 1) - 1));
+    res.once('close', () => {
+      inFlight.set(socket, (inFlight.get(socket) ?? 1) - 1);
+      // While stopping, a connection is closed as soon as its last answer is out.
+      if (!server.listening) setImmediate(() => server.closeIdleConnections());
+    });
   });
   // Node closes sockets on its own only once a request has begun: a socket idle with nothing in
   // flight (never a byte sent, or between keep-alive requests) is closed here.
   server.setTimeout(LIMITS.idleTimeoutMs, (socket) => {
     if (!inFlight.get(socket)) socket.destroy();
   });
+  server.on('clientError', (err: NodeJS.ErrnoException, socket: Duplex) => answerClientError(err, socket));
+  // A client may half-close once its request is sent (RFC 9112 §9.6): it still gets its answer.
+  (server as Server & { httpAllowHalfOpen: boolean }).httpAllowHalfOpen = true;
   const { port } = server.address() as AddressInfo;
   deps.listener = { host: deps.config.host, port };
   return server;
+}
+
+const answered = new WeakSet<Duplex>();
+
+/** What Node's HTTP parser refuses still gets an answer in the CommFlow envelope, then the connection closes. */
+function answerClientError(err: NodeJS.ErrnoException, socket: Duplex): void {
+  // The parser reports every later chunk of a refused request again: answer once.
+  if (answered.has(socket)) return;
+  answered.add(socket);
+  if (!socket.writable || err.code === 'ECONNRESET') {
+    socket.destroy();
+    return;
+  }
+  const problem = err.code === 'HPE_HEADER_OVERFLOW'
+    ? errors.malformedRequest(431, 'The request headers are larger than 16 KiB.')
+    : err.code === 'ERR_HTTP_REQUEST_TIMEOUT' || err.code === 'ERR_HTTP_HEADERS_TIMEOUT'
+      ? errors.malformedRequest(408, `The request did not arrive in time (headers within ${LIMITS.headersTimeoutMs / 1000} s, all of it within ${LIMITS.requestTimeoutMs / 1000} s).`)
+      : errors.malformedRequest(400, `The request is not valid HTTP/1.1 (${err.code ?? 'parse error'}).`);
+  const body = JSON.stringify(problem.toJSON());
+  // Read (and drop) what the client is still sending for a moment, so that it sees the answer
+  // and a clean close instead of a reset.
+  socket.on('data', () => undefined);
+  socket.resume();
+  setTimeout(() => socket.destroy(), 2_000).unref();
+  socket.end(`HTTP/1.1 ${problem.status} ${STATUS_CODES[problem.status]}\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`);
 }
 
 /**

@@ -111,6 +111,11 @@ export class OAuthServer {
     return client;
   }
 
+  /** How much is held, for limits and the inspector. */
+  get counts(): { clients: number; codes: number; tokens: number } {
+    return { clients: this.clients.size, codes: this.codes.size, tokens: this.tokens.size };
+  }
+
   listClients(): OAuthClient[] {
     return [...this.clients.values()];
   }

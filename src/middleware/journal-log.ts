@@ -90,7 +90,7 @@ function sizeOfHeaders(headers: RawEntry['headers']): number {
 export class Journal {
   private entries: Stored[] = [];
   private head = 0;
-  private bytes = 0;
+  private heldBytes = 0;
   private seq = 0;
 
   constructor(readonly limits: JournalLimits = { entries: 10_000, bytes: LIMITS.journalBytes }) {}
@@ -98,9 +98,9 @@ export class Journal {
   record(raw: RawEntry): void {
     const stored: Stored = { ...raw, seq: ++this.seq, bytes: raw.url.length + sizeOfHeaders(raw.headers) + (raw.body?.length ?? 0) };
     this.entries.push(stored);
-    this.bytes += stored.bytes;
-    while (this.entries.length - this.head > this.limits.entries || (this.bytes > this.limits.bytes && this.entries.length - this.head > 1)) {
-      this.bytes -= this.entries[this.head]!.bytes;
+    this.heldBytes += stored.bytes;
+    while (this.entries.length - this.head > this.limits.entries || (this.heldBytes > this.limits.bytes && this.entries.length - this.head > 1)) {
+      this.heldBytes -= this.entries[this.head]!.bytes;
       this.entries[this.head++] = undefined as unknown as Stored;
     }
     if (this.head > 1024 && this.head * 2 > this.entries.length) {
@@ -113,12 +113,17 @@ export class Journal {
     return this.entries.length - this.head;
   }
 
+  /** Bytes held (URLs, headers and body prefixes). */
+  get bytes(): number {
+    return this.heldBytes;
+  }
+
   /** Empties the journal, or drops one workspace's entries. */
   clear(workspaceId?: string): void {
     const kept = workspaceId === undefined ? [] : this.entries.slice(this.head).filter((r) => r.workspace !== workspaceId);
     this.entries = kept;
     this.head = 0;
-    this.bytes = kept.reduce((n, r) => n + r.bytes, 0);
+    this.heldBytes = kept.reduce((n, r) => n + r.bytes, 0);
   }
 
   /** Matching entries, newest first. */

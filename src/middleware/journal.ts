@@ -8,6 +8,15 @@ export { Journal } from './journal-log.js';
 export type { JournalEntry, JournalQuery } from './journal-log.js';
 
 /**
+ * The first bytes of a body, as a string of its own: a plain slice would keep the whole body
+ * alive (V8 slices point into their parent string).
+ */
+function prefixOf(text: string): string {
+  if (text.length <= LIMITS.journalBodyBytes) return text;
+  return Buffer.from(text.slice(0, LIMITS.journalBodyBytes), 'utf8').toString('utf8');
+}
+
+/**
  * Records every public request with its outcome, after the response is ready. The body is
  * read only within the body limit (the body-limit step runs first), and only its first
  * bytes are kept.
@@ -30,7 +39,7 @@ export function journal(log: Journal, clock: Clock): MiddlewareHandler<AppEnv> {
       const incoming = (c.env as { incoming?: { rawHeaders?: string[] } } | undefined)?.incoming;
       log.record({
         at, method: c.req.method, url: c.req.url, headers: incoming?.rawHeaders ?? c.req.raw.headers,
-        body: text ? text.slice(0, LIMITS.journalBodyBytes) : null, bodySize: size,
+        body: text ? prefixOf(text) : null, bodySize: size,
         bodyTruncated: text !== null && text.length > LIMITS.journalBodyBytes,
         status, duration: performance.now() - t0, workspace: c.get('principal')?.workspaceId ?? null,
       });

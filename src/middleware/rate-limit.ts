@@ -53,6 +53,11 @@ export class RateLimiter {
     this.windows.clear();
   }
 
+  /** Windows held (one per credential or client address in use). */
+  get size(): number {
+    return this.windows.size;
+  }
+
   private sweep(current: number): void {
     for (const [bucket, w] of this.windows) if (w.start < current) this.windows.delete(bucket);
   }

@@ -8,6 +8,8 @@ export interface QueryParam {
   /** `style: form, explode: false` arrays: `status=open,pending`. */
   commaList: boolean;
   isArray: boolean;
+  /** `integer` and `number` values must be plain decimals (`1e309`, `0x10`, `Infinity` are not). */
+  numeric?: 'integer' | 'number';
   default?: unknown;
 }
 
@@ -31,6 +33,8 @@ export interface Operation {
   /** Query defaults from the spec, applied after validation. */
   queryDefaults: Record<string, unknown>;
   body: 'none' | 'optional' | 'required';
+  /** A body limit of its own (`x-commflow-body-limit`, in bytes), instead of --body-limit. */
+  bodyLimit?: number;
   /** Status codes the operation documents. */
   statuses: number[];
 }
@@ -71,7 +75,8 @@ export function buildOperations(spec: Spec): Operation[] {
         const schema = resolveRef(spec, p.schema ?? {});
         const isArray = schema.type === 'array';
         const name = String(p.name);
-        query.set(name, { name, isArray, commaList: isArray && p.explode === false, default: schema.default });
+        const numeric = schema.type === 'integer' || schema.type === 'number' ? schema.type : undefined;
+        query.set(name, { name, isArray, commaList: isArray && p.explode === false, default: schema.default, ...(numeric ? { numeric } : {}) });
         if (schema.default !== undefined) queryDefaults[name] = schema.default;
       }
       const requestBody = op.requestBody ? resolveRef(spec, op.requestBody) : undefined;
@@ -88,6 +93,7 @@ export function buildOperations(spec: Spec): Operation[] {
         query,
         queryDefaults,
         body: !requestBody ? 'none' : requestBody.required ? 'required' : 'optional',
+        ...(typeof op['x-commflow-body-limit'] === 'number' ? { bodyLimit: op['x-commflow-body-limit'] } : {}),
         statuses: Object.keys((op.responses as JsonObject) ?? {}).map(Number).filter(Number.isFinite),
       });
     }

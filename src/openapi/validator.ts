@@ -50,6 +50,9 @@ export function readQuery(op: Operation, search: string): Record<string, string 
         allowed.length ? `Unknown query parameter '${name}'. Allowed: ${allowed.join(', ')}.` : `Unknown query parameter '${name}'. This operation takes none.`,
         'unknown_parameter');
     }
+    if (param.numeric && !(param.numeric === 'integer' ? /^-?\d{1,15}$/ : /^-?\d{1,15}(\.\d{1,15})?$/).test(value)) {
+      throw errors.invalidQuery(name, `The '${name}' parameter must be ${param.numeric === 'integer' ? 'an integer' : 'a number'}.`);
+    }
     const values = param.commaList ? value.split(',') : [value];
     const previous = out[name];
     if (param.isArray) out[name] = [...((previous as string[] | undefined) ?? []), ...values];

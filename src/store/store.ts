@@ -179,7 +179,7 @@ export class Store {
       this.undo = undo;
       try {
         const result = await work();
-        if (this.opts.dataFile) await this.db.write();
+        if (this.opts.dataFile) await this.db.write().catch((err: unknown) => Promise.reject(errors.notPersisted(err)));
         return result;
       } catch (err) {
         for (let i = undo.length - 1; i >= 0; i--) undo[i]!();

@@ -17,9 +17,9 @@ export interface Running {
   stop(signal?: NodeJS.Signals): Promise<number | null>;
 }
 
-/** Spawns the built CLI and resolves once it prints its URL. */
-export function startCli(args: string[], env: Record<string, string> = {}): Promise<Running> {
-  const proc = spawn(process.execPath, [CLI, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+/** Spawns the built CLI (with Node flags first, if any) and resolves once it prints its URL. */
+export function startCli(args: string[], env: Record<string, string> = {}, nodeArgs: string[] = []): Promise<Running> {
+  const proc = spawn(process.execPath, [...nodeArgs, CLI, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   spawned.add(proc);
   proc.once('exit', () => spawned.delete(proc));
   let out = '';

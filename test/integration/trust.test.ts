@@ -1,0 +1,160 @@
+import { createHash } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import { harness, type Harness } from '../helpers/harness.js';
+
+const REDIRECT = 'http://127.0.0.1:8765/cb';
+const form = { 'content-type': 'application/x-www-form-urlencoded' };
+const basic = (id: string, secret: string) => `Basic ${Buffer.from(`${id}:${secret}`).toString('base64')}`;
+
+async function token(h: Harness, params: Record<string, string>, client = { id: 'commflow_client', secret: 'commflow_secret' }) {
+  return h.call('POST', '/oauth/token', { key: null, headers: { ...form, authorization: basic(client.id, client.secret) }, body: new URLSearchParams(params).toString() });
+}
+
+async function code(h: Harness, extra = '') {
+  const res = await h.get(`/oauth/authorize?response_type=code&client_id=commflow_client&redirect_uri=${REDIRECT}&state=s${extra}`, { key: null });
+  expect(res.status).toBe(302);
+  return new URL(res.headers.get('location')!).searchParams.get('code')!;
+}
+
+async function secondClient(h: Harness) {
+  const c = await h.call('POST', '/_mock/oauth-clients', { key: null, body: { redirect_uris: [REDIRECT] } });
+  return { id: c.body.data.client_id as string, secret: c.body.data.client_secret as string };
+}
+
+describe('restores are checked, then exact', () => {
+  it.each([
+    ['a ticket status of 42', (s: any) => (s.workspaces.ws_456.collections.tickets.ticket_123.status = 42), 'workspaces.ws_456.collections.tickets.ticket_123.status'],
+    ['a delivery history of null', (s: any, hook: string) => {
+      const at = '2026-07-01T12:00:00Z';
+      s.workspaces.ws_456.collections.deliveries.dlv_x = {
+        id: 'dlv_x', webhook_id: hook, event_id: 'evt_x', event: 'ticket.created', status: 'pending', attempts: 0, response_status: null,
+        error: null, next_attempt_at: at, history: null, created_at: at, updated_at: at, payload: { id: 'evt_x', event: 'ticket.created', timestamp: at, data: {} },
+      };
+    }, 'workspaces.ws_456.collections.deliveries.dlv_x.history'],
+    ['an unknown field on a contact', (s: any) => (s.workspaces.ws_456.collections.contacts.contact_123.vip = true), 'workspaces.ws_456.collections.contacts.contact_123.vip'],
+    ['a webhook without its secret', (s: any, hook: string) => delete s.workspaces.ws_456.collections.webhooks[hook].secret, null],
+  ])('%s is a 422 with the path, and nothing changes', async (_name, spoil, param) => {
+    const h = await harness();
+    const hook = (await h.call('POST', '/v1/webhooks', { body: { url: 'http://127.0.0.1:9/h', events: ['*'] } })).body.data.id;
+    const before = (await h.get('/_mock/state', { key: null })).text;
+    const state = JSON.parse(before);
+    spoil(state, hook);
+    const res = await h.call('PUT', '/_mock/state', { key: null, body: state });
+    expect(res.status).toBe(422);
+    if (param) expect(res.body.error.param).toBe(param);
+    expect((await h.get('/_mock/state', { key: null })).text).toBe(before);
+  });
+});
+
+describe('CORS is for the CommFlow API, not the control plane', () => {
+  it('answers browsers on /v1 and /oauth, never on /_mock', async () => {
+    const h = await harness();
+    const origin = { origin: 'https://evil.example' };
+    expect((await h.get('/v1/me', { headers: origin })).headers.get('access-control-allow-origin')).toBe('*');
+    const preflight = await h.app.request('/v1/tickets', { method: 'OPTIONS', headers: { ...origin, 'access-control-request-method': 'POST' } });
+    expect(preflight.headers.get('access-control-allow-origin')).toBe('*');
+    expect((await h.app.request('/oauth/token', { method: 'OPTIONS', headers: { ...origin, 'access-control-request-method': 'POST' } })).headers.get('access-control-allow-origin')).toBe('*');
+    for (const path of ['/_mock/state', '/_mock/api-keys', '/_mock/requests', '/_mock/health']) {
+      expect((await h.get(path, { key: null, headers: origin })).headers.get('access-control-allow-origin'), path).toBeNull();
+    }
+    const mockPreflight = await h.app.request('/_mock/reset', { method: 'OPTIONS', headers: { ...origin, 'access-control-request-method': 'POST' } });
+    expect(mockPreflight.headers.get('access-control-allow-origin')).toBeNull();
+  });
+});
+
+describe('the journal keeps no secrets', () => {
+  it('cuts credentials in form bodies, JSON bodies and queries', async () => {
+    const h = await harness();
+    const c = await code(h);
+    await h.call('POST', '/oauth/token', {
+      key: null, headers: form,
+      body: `grant_type=authorization_code&code=${c}&redirect_uri=${REDIRECT}&client_id=commflow_client&client_secret=commflow_secret&code_verifier=verifier-verifier-verifier`,
+    });
+    await h.call('POST', '/oauth/revoke', { key: null, body: { token: 'cfrt_abcdefghijklmnopqrstuvwxyz', client_id: 'commflow_client', client_secret: 'commflow_secret' } });
+    const text = (await h.get('/_mock/requests', { key: null })).text;
+    for (const secret of ['commflow_secret', c, 'verifier-verifier-verifier', 'cfrt_abcdefghijklmnopqrstuvwxyz']) expect(text).not.toContain(secret);
+    expect(text).toContain('commf…');
+  });
+});
+
+describe('OAuth as the RFCs say', () => {
+  it('revocation only for the caller\'s tokens (RFC 7009 §2.1); introspection likewise (RFC 7662 §2.2)', async () => {
+    const h = await harness();
+    const t = (await token(h, { grant_type: 'client_credentials' })).body.access_token;
+    const other = await secondClient(h);
+    const refused = await h.call('POST', '/oauth/revoke', { key: null, headers: { ...form, authorization: basic(other.id, other.secret) }, body: `token=${t}` });
+    expect(refused.status).toBe(400);
+    expect(refused.body.error).toBe('invalid_grant');
+    const peek = await h.call('POST', '/oauth/introspect', { key: null, headers: { ...form, authorization: basic(other.id, other.secret) }, body: `token=${t}` });
+    expect(peek.body).toEqual({ active: false });
+    expect((await h.get('/v1/me', { key: t })).status).toBe(200);
+    const own = await h.call('POST', '/oauth/introspect', { key: null, headers: { ...form, authorization: basic('commflow_client', 'commflow_secret') }, body: `token=${t}` });
+    expect(own.body.active).toBe(true);
+  });
+
+  it('a reused code revokes everything derived from it, refreshed tokens included', async () => {
+    const h = await harness();
+    const c = await code(h);
+    const first = await token(h, { grant_type: 'authorization_code', code: c, redirect_uri: REDIRECT });
+    const refreshed = await token(h, { grant_type: 'refresh_token', refresh_token: first.body.refresh_token });
+    expect((await h.get('/v1/me', { key: refreshed.body.access_token })).status).toBe(200);
+    expect((await token(h, { grant_type: 'authorization_code', code: c, redirect_uri: REDIRECT })).body.error).toBe('invalid_grant');
+    expect((await h.get('/v1/me', { key: refreshed.body.access_token })).body.error.code).toBe('token_revoked');
+    expect((await token(h, { grant_type: 'refresh_token', refresh_token: refreshed.body.refresh_token })).body.error).toBe('invalid_grant');
+  });
+
+  it('PKCE: a verifier without a challenge is a downgrade; a challenge without a method means plain, refused', async () => {
+    const h = await harness();
+    const c = await code(h);
+    const downgrade = await token(h, { grant_type: 'authorization_code', code: c, redirect_uri: REDIRECT, code_verifier: 'x'.repeat(43) });
+    expect(downgrade.body).toMatchObject({ error: 'invalid_grant' });
+    expect(downgrade.body.error_description).toContain('PKCE downgrade');
+    const challenge = createHash('sha256').update('y'.repeat(43)).digest('base64url');
+    const plain = await h.get(`/oauth/authorize?response_type=code&client_id=commflow_client&redirect_uri=${REDIRECT}&code_challenge=${challenge}`, { key: null });
+    const back = new URL(plain.headers.get('location')!);
+    expect(back.searchParams.get('error')).toBe('invalid_request');
+    expect(back.searchParams.get('error_description')).toContain('plain');
+  });
+
+  it('refresh tokens expire after 30 days on the mock clock', async () => {
+    const h = await harness();
+    const t = await token(h, { grant_type: 'authorization_code', code: await code(h), redirect_uri: REDIRECT });
+    h.clock.advance(30 * 24 * 3600_000);
+    const late = await token(h, { grant_type: 'refresh_token', refresh_token: t.body.refresh_token });
+    expect(late.body).toMatchObject({ error: 'invalid_grant', error_description: 'The refresh token has expired.' });
+  });
+
+  it('failed token requests are throttled per client (429 slow_down with Retry-After)', async () => {
+    const h = await harness();
+    for (let i = 0; i < 20; i++) expect((await token(h, { grant_type: 'authorization_code', code: `cfac_guess${i}`, redirect_uri: REDIRECT })).status).toBe(400);
+    const throttled = await token(h, { grant_type: 'client_credentials' });
+    expect(throttled.status).toBe(429);
+    expect(throttled.body.error).toBe('slow_down');
+    expect(Number(throttled.headers.get('retry-after'))).toBeGreaterThan(0);
+    const other = await secondClient(h);
+    expect((await token(h, { grant_type: 'client_credentials' }, other)).status).toBe(200);
+    h.clock.advance(60_000);
+    expect((await token(h, { grant_type: 'client_credentials' })).status).toBe(200);
+  });
+
+  it('clients of a deleted workspace issue nothing, and their tokens stop working', async () => {
+    const h = await harness();
+    const ws = (await h.call('POST', '/_mock/workspaces', { key: null, body: {} })).body.data;
+    const c = await h.call('POST', '/_mock/oauth-clients', { key: null, body: { redirect_uris: [REDIRECT], workspace_id: ws.workspace.id } });
+    const client = { id: c.body.data.client_id, secret: c.body.data.client_secret };
+    const t = (await token(h, { grant_type: 'client_credentials' }, client)).body.access_token;
+    expect((await h.get('/v1/me', { key: t })).body.data.workspace.id).toBe(ws.workspace.id);
+    expect((await h.call('DELETE', `/_mock/workspaces/${ws.workspace.id}`, { key: null })).status).toBe(204);
+    expect((await token(h, { grant_type: 'client_credentials' }, client)).body.error).toBe('invalid_client');
+    expect((await h.get('/v1/me', { key: t })).status).toBe(401);
+  });
+
+  it('minting many tokens does not multiply the rate limit', async () => {
+    const h = await harness({ rateLimit: true, plan: 'starter' });
+    const tokens = [];
+    for (let i = 0; i < 5; i++) tokens.push((await token(h, { grant_type: 'client_credentials' })).body.access_token as string);
+    const statuses = [];
+    for (let i = 0; i < 70; i++) statuses.push((await h.get('/v1/me', { key: tokens[i % tokens.length] })).status);
+    expect(statuses.filter((s) => s === 200)).toHaveLength(60);
+  });
+});
