@@ -35,7 +35,7 @@ export interface Config {
   oauthConsent: boolean;
   /** Most workspaces held at once, the default one included. */
   maxWorkspaces: number;
-  /** Most records per collection per workspace (raised to --fixtures-scale when that is larger). */
+  /** Most records per collection per workspace (plus --fixtures-scale, when given). */
   maxRecords: number;
   /** Most named snapshots held at once. */
   maxSnapshots: number;

@@ -1,5 +1,5 @@
-import type { AddressInfo } from 'node:net';
-import { STATUS_CODES, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+import { STATUS_CODES, type Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { serve } from '@hono/node-server';
 import { createApp } from './app.js';
@@ -101,7 +101,7 @@ export async function buildDeps(options: BuildOptions = {}): Promise<AppDeps> {
     outbox: (ws, mutations) => dispatcher.enqueueMutations(ws, mutations),
     onCommit: () => dispatcher.kick(),
     vet: (resource, ctx, body) => (resource === 'webhooks' ? vetSubscription(ctx, body) : undefined),
-    maxRecords: Math.max(config.maxRecords, config.fixturesScale ?? 0),
+    maxRecords: config.maxRecords + (config.fixturesScale ?? 0),
   });
   deps = {
     config, spec, validator, operations, store, clock, keys: new ApiKeys(store, clock, config.plan), logger, startedAt,
@@ -208,20 +208,11 @@ async function listen(app: ReturnType<typeof createApp>, deps: AppDeps): Promise
     }, () => resolve(s as Server));
     s.once('error', reject);
   });
-  const inFlight = new WeakMap<object, number>();
-  server.on('request', (req: IncomingMessage, res: ServerResponse) => {
-    const socket = req.socket;
-    inFlight.set(socket, (inFlight.get(socket) ?? 0) + 1);
-    res.once('close', () => {
-      inFlight.set(socket, (inFlight.get(socket) ?? 1) - 1);
-      // While stopping, a connection is closed as soon as its last answer is out.
-      if (!server.listening) setImmediate(() => server.closeIdleConnections());
-    });
-  });
   // Node closes sockets on its own only once a request has begun: a socket idle with nothing in
-  // flight (never a byte sent, or between keep-alive requests) is closed here.
-  server.setTimeout(LIMITS.idleTimeoutMs, (socket) => {
-    if (!inFlight.get(socket)) socket.destroy();
+  // flight (never a byte sent, or between keep-alive requests) is closed here. A socket carries
+  // its response in `_httpMessage` until it is sent (no per-request bookkeeping on the hot path).
+  server.setTimeout(LIMITS.idleTimeoutMs, (socket: Socket & { _httpMessage?: unknown }) => {
+    if (!socket._httpMessage) socket.destroy();
   });
   server.on('clientError', (err: NodeJS.ErrnoException, socket: Duplex) => answerClientError(err, socket));
   // A client may half-close once its request is sent (RFC 9112 §9.6): it still gets its answer.
@@ -262,10 +253,13 @@ function answerClientError(err: NodeJS.ErrnoException, socket: Duplex): void {
  */
 async function stop(server: Server, deps: AppDeps): Promise<void> {
   const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+  // Keep-alive connections close as soon as their last answer is out.
   server.closeIdleConnections();
+  const sweep = setInterval(() => server.closeIdleConnections(), 50);
   let timer: NodeJS.Timeout | undefined;
   await Promise.race([closed, new Promise<void>((resolve) => (timer = setTimeout(resolve, LIMITS.shutdownGraceMs)))]);
   clearTimeout(timer);
+  clearInterval(sweep);
   server.closeAllConnections();
   await closed;
   await deps.store.settled();

@@ -39,6 +39,7 @@ export interface RawEntry {
   workspace: string | null;
 }
 
+/** An entry as kept: the raw capture plus its number and size (set on record, no copy). */
 interface Stored extends RawEntry {
   seq: number;
   bytes: number;
@@ -79,38 +80,51 @@ function redactValue(value: unknown, depth = 0): unknown {
 }
 
 function sizeOfHeaders(headers: RawEntry['headers']): number {
-  if (Array.isArray(headers)) return headers.reduce((n, h) => n + h.length, 0);
-  return 512; // in-process requests: a fair guess, they cannot be large
+  if (!Array.isArray(headers)) return 512; // in-process requests: a fair guess, they cannot be large
+  let n = 0;
+  for (let i = 0; i < headers.length; i++) n += headers[i]!.length;
+  return n;
 }
 
 /**
- * The last public requests, oldest dropped first once either the entry count or the byte
- * budget is reached: memory stays bounded whatever the traffic.
+ * The last public requests in a ring buffer, oldest dropped first once either the entry count
+ * or the byte budget is reached: memory stays bounded whatever the traffic.
  */
 export class Journal {
-  private entries: Stored[] = [];
-  private head = 0;
+  private ring: (Stored | undefined)[] = [];
+  /** Index of the oldest entry, and how many there are. */
+  private start = 0;
+  private count = 0;
   private heldBytes = 0;
   private seq = 0;
 
   constructor(readonly limits: JournalLimits = { entries: 10_000, bytes: LIMITS.journalBytes }) {}
 
   record(raw: RawEntry): void {
-    const stored: Stored = { ...raw, seq: ++this.seq, bytes: raw.url.length + sizeOfHeaders(raw.headers) + (raw.body?.length ?? 0) };
-    this.entries.push(stored);
+    const stored = raw as Stored;
+    stored.seq = ++this.seq;
+    stored.bytes = raw.url.length + sizeOfHeaders(raw.headers) + (raw.body?.length ?? 0);
+    if (this.count === this.limits.entries) this.dropOldest();
+    this.ring[(this.start + this.count) % this.limits.entries] = stored;
+    this.count++;
     this.heldBytes += stored.bytes;
-    while (this.entries.length - this.head > this.limits.entries || (this.heldBytes > this.limits.bytes && this.entries.length - this.head > 1)) {
-      this.heldBytes -= this.entries[this.head]!.bytes;
-      this.entries[this.head++] = undefined as unknown as Stored;
-    }
-    if (this.head > 1024 && this.head * 2 > this.entries.length) {
-      this.entries = this.entries.slice(this.head);
-      this.head = 0;
-    }
+    while (this.heldBytes > this.limits.bytes && this.count > 1) this.dropOldest();
+  }
+
+  private dropOldest(): void {
+    this.heldBytes -= this.ring[this.start]!.bytes;
+    this.ring[this.start] = undefined;
+    this.start = (this.start + 1) % this.limits.entries;
+    this.count--;
+  }
+
+  /** Entries held, oldest first. */
+  private *held(): Generator<Stored> {
+    for (let k = 0; k < this.count; k++) yield this.ring[(this.start + k) % this.limits.entries]!;
   }
 
   get size(): number {
-    return this.entries.length - this.head;
+    return this.count;
   }
 
   /** Bytes held (URLs, headers and body prefixes). */
@@ -120,9 +134,10 @@ export class Journal {
 
   /** Empties the journal, or drops one workspace's entries. */
   clear(workspaceId?: string): void {
-    const kept = workspaceId === undefined ? [] : this.entries.slice(this.head).filter((r) => r.workspace !== workspaceId);
-    this.entries = kept;
-    this.head = 0;
+    const kept = workspaceId === undefined ? [] : [...this.held()].filter((r) => r.workspace !== workspaceId);
+    this.ring = kept;
+    this.start = 0;
+    this.count = kept.length;
     this.heldBytes = kept.reduce((n, r) => n + r.bytes, 0);
   }
 
@@ -131,8 +146,8 @@ export class Journal {
     const path = q.path ? textMatcher(q.path) : undefined;
     const out: JournalEntry[] = [];
     const limit = q.limit ?? 100;
-    for (let i = this.entries.length - 1; i >= this.head && out.length < limit; i--) {
-      const raw = this.entries[i]!;
+    for (let k = this.count - 1; k >= 0 && out.length < limit; k--) {
+      const raw = this.ring[(this.start + k) % this.limits.entries]!;
       if (q.workspace_id && raw.workspace !== q.workspace_id) continue;
       if (q.method && raw.method !== q.method) continue;
       if (q.status && raw.status !== q.status) continue;

@@ -169,28 +169,50 @@ export class Store {
   }
 
   /**
-   * Runs a change: `work` mutates (through the store's mutators and the workspaces'
-   * collections), then the state is persisted. If either throws, every mutation of
-   * `work` is undone and the error is rethrown. Changes run one at a time.
+   * Runs a change: `work` mutates (synchronously, through the store's mutators and the
+   * workspaces' collections), then the state is persisted. If either throws, every mutation
+   * of `work` is undone and the error is rethrown. In memory a change is atomic as it runs;
+   * with --data, changes run one at a time so that each write holds exactly what landed.
    */
-  transaction<T>(work: () => T | Promise<T>): Promise<T> {
-    const run = async () => {
-      const undo: (() => void)[] = [];
-      this.undo = undo;
+  transaction<T>(work: () => T): Promise<T> {
+    if (!this.opts.dataFile) {
       try {
-        const result = await work();
-        if (this.opts.dataFile) await this.db.write().catch((err: unknown) => Promise.reject(errors.notPersisted(err)));
-        return result;
+        return Promise.resolve(this.apply(work));
+      } catch (err) {
+        return Promise.reject(err);
+      }
+    }
+    const run = async () => {
+      let undo: (() => void)[] = [];
+      const result = this.apply(work, (steps) => (undo = steps));
+      try {
+        await this.db.write().catch((err: unknown) => Promise.reject(errors.notPersisted(err)));
       } catch (err) {
         for (let i = undo.length - 1; i >= 0; i--) undo[i]!();
         throw err;
-      } finally {
-        this.undo = undefined;
       }
+      return result;
     };
     const result = this.queue.then(run, run);
     this.queue = result.catch(() => undefined);
     return result;
+  }
+
+  /** Runs `work` recording its undo steps; undoes them if it throws. */
+  private apply<T>(work: () => T, keep?: (undo: (() => void)[]) => void): T {
+    const undo: (() => void)[] = [];
+    this.undo = undo;
+    try {
+      const result = work();
+      if (result instanceof Promise) throw new Error('A store transaction must change the state synchronously.');
+      keep?.(undo);
+      return result;
+    } catch (err) {
+      for (let i = undo.length - 1; i >= 0; i--) undo[i]!();
+      throw err;
+    } finally {
+      this.undo = undefined;
+    }
   }
 
   /** Resolves once every change begun so far has landed (or failed). */

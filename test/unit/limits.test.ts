@@ -1,0 +1,51 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { defaults } from '../../src/config.js';
+import { LIMITS } from '../../src/limits.js';
+
+const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+const table = readme.slice(readme.indexOf('## Limits'), readme.indexOf('## In-process use'));
+const n = (v: number) => v.toLocaleString('en-US');
+const size = (bytes: number) => (bytes >= 1024 * 1024 ? `${bytes / 1024 / 1024} MiB` : `${bytes / 1024} KiB`);
+
+/** Every cap in src/limits.ts and its README row: the row must state the value the code uses. */
+const ROWS: Record<keyof typeof LIMITS, [row: string, value: string]> = {
+  bodyDepth: ['JSON nesting of any body', `${LIMITS.bodyDepth} levels`],
+  deletedWorkspaceCounters: ['id counters of deleted workspaces', n(LIMITS.deletedWorkspaceCounters)],
+  webhooksPerWorkspace: ['webhook subscriptions per workspace', n(LIMITS.webhooksPerWorkspace)],
+  deliveriesPerWorkspace: ['delivery records per workspace', n(LIMITS.deliveriesPerWorkspace)],
+  pendingPerEndpoint: ['pending deliveries per endpoint', n(LIMITS.pendingPerEndpoint)],
+  attemptsInFlight: ['webhook attempts in flight', n(LIMITS.attemptsInFlight)],
+  apiKeys: ['API keys', n(LIMITS.apiKeys)],
+  oauthClients: ['OAuth clients', n(LIMITS.oauthClients)],
+  oauthCodes: ['unused OAuth codes', n(LIMITS.oauthCodes)],
+  oauthTokens: ['OAuth tokens', n(LIMITS.oauthTokens)],
+  oauthFailuresPerMinute: ['failed token requests', `${LIMITS.oauthFailuresPerMinute} per client per minute`],
+  faultRules: ['fault rules', n(LIMITS.faultRules)],
+  journalBodyBytes: ['request journal', `${size(LIMITS.journalBodyBytes)} of each body`],
+  journalBytes: ['request journal', size(LIMITS.journalBytes)],
+  headersTimeoutMs: ['request headers', `within ${LIMITS.headersTimeoutMs / 1000} s`],
+  requestTimeoutMs: ['whole request, body included', `within ${LIMITS.requestTimeoutMs / 1000} s`],
+  idleTimeoutMs: ['connection idle, nothing in flight', `after ${LIMITS.idleTimeoutMs / 1000} s`],
+  shutdownGraceMs: ['graceful stop', `${LIMITS.shutdownGraceMs / 1000} s`],
+};
+
+function row(label: string): string {
+  const line = table.split('\n').find((l) => l.startsWith(`| ${label} |`));
+  if (!line) throw new Error(`README's Limits table has no row '${label}'`);
+  return line;
+}
+
+describe('the README Limits table', () => {
+  it.each(Object.entries(ROWS))('states %s as the code has it', (_key, [label, value]) => {
+    expect(row(label)).toContain(value);
+  });
+
+  it('states the defaults of the limits that are flags', () => {
+    expect(row('workspaces')).toContain(`${defaults.maxWorkspaces} (`);
+    expect(row('records per collection per workspace')).toContain(n(defaults.maxRecords));
+    expect(row('named snapshots')).toContain(String(defaults.maxSnapshots));
+    expect(row('request journal')).toContain(`${n(defaults.journalSize)} requests`);
+    expect(row('request body')).toContain(size(defaults.bodyLimit));
+  });
+});
