@@ -1,5 +1,4 @@
 import { Hono, type MiddlewareHandler } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
 import { cors } from 'hono/cors';
 import { controlHandlers } from './control/handlers.js';
 import { workspaceHandlers, type NamedSnapshot } from './control/workspaces.js';
@@ -8,7 +7,10 @@ import { oauthHandlers } from './auth/oauth-routes.js';
 import { registerDocs } from './docs/routes.js';
 import { errors, renderError } from './errors.js';
 import { authenticate } from './middleware/auth.js';
+import { BodyBudget, readBody, unreadBody } from './middleware/body.js';
+import { LIMITS } from './limits.js';
 import { injectFaults } from './middleware/faults.js';
+import { sameOriginOnly } from './middleware/same-origin.js';
 import { journal } from './middleware/journal.js';
 import { simulate } from './middleware/prefer.js';
 import { rateLimit } from './middleware/rate-limit.js';
@@ -20,43 +22,37 @@ import type { Plan } from './store/types.js';
 import type { AppDeps, AppEnv } from './types.js';
 
 /**
- * The steps of each operation, in one fixed order: journal → body limit → rate limit → faults →
- * admin token → auth + scopes → validation (openapi-backend) → Prefer → handler. Each route keeps
- * only the steps it needs (every layer costs a dispatch per request). The body limit comes
- * first so that nothing after it, the journal included, ever reads past `--body-limit`.
+ * The steps of each operation, in one fixed order: journal → rate limit → faults → admin token →
+ * auth + scopes → body → validation (openapi-backend) → Prefer → handler. Each route keeps only
+ * the steps it needs (every layer costs a dispatch per request). The body is read after the
+ * credentials are checked (never for a request that will be refused anyway), within the body
+ * limit and the budget of bodies in flight; a body nobody read closes its connection.
  */
 function pipeline(deps: AppDeps): (op: Operation) => MiddlewareHandler<AppEnv>[] {
-  const limitBody = (maxSize: number) => bodyLimit({
-    maxSize,
-    onError: (c) => {
-      c.set('bodyRefused', true);
-      // The rest of the body is not read: close the connection instead of draining it.
-      c.header('Connection', 'close');
-      throw errors.payloadTooLarge(maxSize);
-    },
-  });
-  const limitConfigured = limitBody(deps.config.bodyLimit);
+  const budget = new BodyBudget(LIMITS.bodyBytesInFlight);
+  const readConfigured = readBody(deps.config.bodyLimit, budget);
+  const readRestore = readBody(deps.config.restoreLimit, budget);
   const auth = authenticate(deps.keys, deps.oauth, deps.config.plan);
   const check = validate(deps.validator);
   const prefer = simulate(deps.validator);
   const record = journal(deps.journal, deps.clock);
   const limit = deps.config.rateLimit ? [rateLimit({ limiter: deps.limiter, bucketOf: (token) => rateBucketOf(deps, token), defaultPlan: deps.config.plan })] : [];
   const faults = injectFaults(deps.faults);
-  const admin = deps.config.adminToken ? [adminToken(deps.config.adminToken)] : [];
+  const admin = [sameOriginOnly(), ...(deps.config.adminToken ? [adminToken(deps.config.adminToken)] : [])];
   return (op) => {
-    const select: MiddlewareHandler<AppEnv> = op.public
-      ? function selectAndRecord(c, next) {
-        c.set('op', op);
-        return record(c, next);
+    const select: MiddlewareHandler<AppEnv> = async function selectOperation(c, next) {
+      c.set('op', op);
+      try {
+        await (op.public ? record(c, next) : next());
+      } finally {
+        if (op.body !== 'none' && unreadBody(c)) c.header('Connection', 'close');
       }
-      : function selectOperation(c, next) {
-        c.set('op', op);
-        return next();
-      };
-    const body = op.body === 'none' ? [] : [op.bodyLimit ? limitBody(op.bodyLimit) : limitConfigured];
+    };
+    const body = op.body === 'none' ? [] : [op.largeBody ? readRestore : readConfigured];
+    // OAuth endpoints find their client credentials in the body: it is read first there.
     if (op.protocol === 'oauth') return [select, ...body, faults];
     if (!op.public) return [select, ...(op.id === 'mockHealth' ? [] : admin), ...body, check];
-    return [select, ...body, ...limit, faults, ...(op.authenticated ? [auth] : []), check, prefer];
+    return [select, ...limit, faults, ...(op.authenticated ? [auth] : []), ...body, check, prefer];
   };
 }
 

@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import { ConfigError, helpText, parseConfig } from './config.js';
+import { isLoopbackHost } from './loopback.js';
 import { startServer } from './server.js';
 import { VERSION } from './version.js';
 
@@ -44,7 +45,7 @@ async function main(): Promise<void> {
   };
   process.on('SIGINT', () => shutdown('SIGINT'));
   process.on('SIGTERM', () => shutdown('SIGTERM'));
-  if (!isLoopback(config.host) && !config.adminToken) {
+  if (!isLoopbackHost(config.host) && !config.adminToken) {
     process.stderr.write(
       `\n  WARNING: listening on ${config.host} without --admin-token: anyone who can reach this port can\n` +
         '  read every key, request and record through /_mock and reset or rewrite the sandbox.\n' +
@@ -63,10 +64,6 @@ async function main(): Promise<void> {
   } else {
     process.stdout.write(`${server.url}\n`);
   }
-}
-
-function isLoopback(host: string): boolean {
-  return host === 'localhost' || host.startsWith('127.') || host === '::1' || host === '[::1]';
 }
 
 main().catch((err: unknown) => {

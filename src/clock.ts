@@ -56,7 +56,8 @@ export function createClock(realNow: () => number = Date.now): Clock {
     for (const listener of listeners) listener();
   };
   const clock: Clock = {
-    now: () => (frozenAt ?? realNow()) + offset,
+    // A running clock moved close to the end of its range stops there.
+    now: () => Math.min((frozenAt ?? realNow()) + offset, MAX_INSTANT),
     iso: () => toIso(clock.now()),
     freeze(at) {
       frozenAt = checked(at);

@@ -23,6 +23,8 @@ export interface Config {
   logFormat?: LogFormat;
   /** Largest accepted request body, in bytes. */
   bodyLimit: number;
+  /** Largest snapshot `PUT /_mock/state` accepts, in bytes. */
+  restoreLimit: number;
   /** URLs subscribed to every event at start (--webhook, repeatable). */
   webhooks: string[];
   /** Delays before each webhook retry, in ms; after the last one a delivery is failed. */
@@ -55,6 +57,7 @@ export const defaults: Config = {
   latency: 0,
   logLevel: 'info',
   bodyLimit: 1024 * 1024,
+  restoreLimit: 16 * 1024 * 1024,
   webhooks: [],
   webhookRetries: [1_000, 5_000, 30_000, 120_000, 600_000],
   webhookTimeout: 5_000,
@@ -90,6 +93,7 @@ export const FLAGS: Flag[] = [
   { key: 'rateLimit', flag: 'rate-limit', env: 'COMMFLOW_MOCK_RATE_LIMIT', kind: 'switch', arg: '', help: 'Enforce per-minute limits by plan (default on; --no-rate-limit, or env false, turns it off)' },
   { key: 'latency', flag: 'latency', env: 'COMMFLOW_MOCK_LATENCY', kind: 'int', arg: 'MS', help: 'Delay every /v1 response by MS milliseconds (default 0)' },
   { key: 'bodyLimit', flag: 'body-limit', env: 'COMMFLOW_MOCK_BODY_LIMIT', kind: 'int', arg: 'BYTES', help: 'Largest request body accepted (default 1048576)' },
+  { key: 'restoreLimit', flag: 'restore-limit', env: 'COMMFLOW_MOCK_RESTORE_LIMIT', kind: 'int', arg: 'BYTES', help: 'Largest snapshot PUT /_mock/state accepts (default 16777216)' },
   { key: 'webhooks', flag: 'webhook', env: 'COMMFLOW_MOCK_WEBHOOK', kind: 'urls', arg: 'URL', help: 'Subscribe URL to every event at start (repeatable; env: comma list)' },
   { key: 'webhookRetries', flag: 'webhook-retries', env: 'COMMFLOW_MOCK_WEBHOOK_RETRIES', kind: 'durations', arg: 'LIST', help: 'Webhook retry delays (default 1s,5s,30s,2m,10m; "" for none)' },
   { key: 'webhookTimeout', flag: 'webhook-timeout', env: 'COMMFLOW_MOCK_WEBHOOK_TIMEOUT', kind: 'int', arg: 'MS', help: 'Deadline of a whole webhook attempt (default 5000)' },

@@ -108,7 +108,12 @@ export const errors = {
     new ApiError(422, 'invalid_request_error', 'limit_reached', `The limit of ${limit} ${what} is reached. ${hint}`),
   unknownWorkspace: (id: string, param = 'workspace_id') =>
     new ApiError(422, 'invalid_request_error', 'invalid_reference', `No workspace with id '${id}' exists.`, param),
+  workspaceGone: (id: string) =>
+    new ApiError(404, 'not_found_error', 'resource_not_found', `The workspace '${id}' was deleted (or restored without it) while this request waited; nothing was changed.`),
   invalidSnapshot: (message: string) => new ApiError(400, 'invalid_request_error', 'invalid_snapshot', message),
+  crossOrigin: (from: string) =>
+    new ApiError(403, 'authorization_error', 'cross_origin_refused',
+      `The control plane does not take requests from web pages (${from}); call it from a test, a script or curl.`),
   invalidAdminToken: () =>
     new ApiError(401, 'authentication_error', 'invalid_admin_token',
       "The control plane needs 'Authorization: Bearer <admin token>' (the server was started with --admin-token)."),

@@ -3,10 +3,14 @@
  * lists them; the ones a user may need to raise are flags in config.ts instead).
  */
 export const LIMITS = {
+  /** Bytes of request bodies being read at once, all requests together (beyond, a body waits). */
+  bodyBytesInFlight: 64 * 1024 * 1024,
   /** Nesting of any JSON request body, checked before it is parsed. */
   bodyDepth: 64,
   /** Id counters kept for deleted workspaces (so a restored one never reuses an id). */
   deletedWorkspaceCounters: 10_000,
+  /** Ids handed out per workspace (records, events, deliveries), for the life of the data. */
+  idsPerWorkspace: 1_000_000_000_000,
   /** Webhook subscriptions per workspace. */
   webhooksPerWorkspace: 100,
   /** Delivery records kept per workspace; the oldest finished ones go first. */
@@ -23,8 +27,8 @@ export const LIMITS = {
   oauthCodes: 10_000,
   /** OAuth tokens kept; expired and revoked ones are pruned first, then the oldest. */
   oauthTokens: 100_000,
-  /** Failed /oauth/token requests per client per minute before 429. */
-  oauthFailuresPerMinute: 20,
+  /** Failed /oauth requests of an authenticated client per minute (mock clock) before 429. */
+  oauthFailuresPerMinute: 60,
   /** Fault rules active at once. */
   faultRules: 100,
   /** Bytes of a request body the journal keeps (the rest is cut and marked). */

@@ -19,7 +19,7 @@ import { buildOperations } from './openapi/operations.js';
 import { loadSpec } from './openapi/spec.js';
 import { createValidator, type Validator } from './openapi/validator.js';
 import { checkState } from './store/check.js';
-import { checkFixtures, type FixtureCheck } from './store/fixtures.js';
+import { checkFixtures, readWorkspaceInfo, type FixtureCheck } from './store/fixtures.js';
 import { DEFAULT_KEYS, Store } from './store/store.js';
 import type { AppDeps } from './types.js';
 import { FaultRules } from './middleware/faults.js';
@@ -78,6 +78,7 @@ export async function buildDeps(options: BuildOptions = {}): Promise<AppDeps> {
   // Bundled fixtures are checked by the test suite; a custom directory is checked here, before anything starts on it.
   if (config.fixtures !== DEFAULT_FIXTURES) await checkFixtures(fixtures, await fixtureCheck(validator));
   let deps: AppDeps | undefined;
+  const defaultWorkspace = readWorkspaceInfo(config.fixtures).id;
   const store = await Store.open({
     dataFile: config.data,
     fixtures,
@@ -85,15 +86,19 @@ export async function buildDeps(options: BuildOptions = {}): Promise<AppDeps> {
     plan: config.plan,
     maxWorkspaces: config.maxWorkspaces,
     maxApiKeys: LIMITS.apiKeys,
+    maxRecords: config.maxRecords + (config.fixturesScale ?? 0),
     accept: async (data) => {
       if (!data || typeof data !== 'object' || Array.isArray(data) || (data as { version?: unknown }).version !== 1) {
         throw new Error('it is not a commflow-mock data file (a JSON object with version 1, apiKeys and workspaces).');
       }
-      return checkState(await validator(), data);
+      // The default workspace exists even before its fixtures are first built (and saved).
+      return checkState(await validator(), data, [defaultWorkspace]);
     },
   });
   const listener = () => deps?.listener;
-  const scopesOf = (event: string) => scopesOfEvent(operations, event);
+  const eventTypes = ((spec.components.schemas as Record<string, { enum?: string[] }>).EventType?.enum ?? []);
+  const eventScopes = new Map(eventTypes.map((e) => [e, scopesOfEvent(operations, e)]));
+  const scopesOf = (event: string) => eventScopes.get(event) ?? scopesOfEvent(operations, event);
   const dispatcher = new Dispatcher({ store, clock, logger, retries: config.webhookRetries, timeoutMs: config.webhookTimeout, scopesOf, listener });
   const vetSubscription = subscriptionVetter(operations, listener);
   const engine = new ResourceEngine({
@@ -179,7 +184,8 @@ export async function startServer(options: BuildOptions = {}): Promise<MockServe
     },
     snapshot: (workspaceId) => exportState(deps, workspaceId),
     restore: async (snapshot) => {
-      await importState(deps, snapshot, !snapshotIsPartial(snapshot, deps));
+      // The caller keeps its object: the store must not share records with it.
+      await importState(deps, structuredClone(snapshot), !snapshotIsPartial(snapshot, deps));
     },
     requests: (query) => deps.journal.list(query),
     deliveries: (workspaceId) => listDeliveries(deps, workspaceId),
@@ -208,11 +214,13 @@ async function listen(app: ReturnType<typeof createApp>, deps: AppDeps): Promise
     }, () => resolve(s as Server));
     s.once('error', reject);
   });
-  // Node closes sockets on its own only once a request has begun: a socket idle with nothing in
-  // flight (never a byte sent, or between keep-alive requests) is closed here. A socket carries
-  // its response in `_httpMessage` until it is sent (no per-request bookkeeping on the hot path).
+  // Node closes sockets on its own only once a request has begun. Closed here after the idle time:
+  // a socket with nothing in flight (never a byte sent, or between keep-alive requests), and one
+  // whose answer has waited that long for a client that does not read it. A socket carries its
+  // response in `_httpMessage` until it is sent (no per-request bookkeeping on the hot path);
+  // a long request (a flush, `Prefer: latency`) has written nothing yet and stays.
   server.setTimeout(LIMITS.idleTimeoutMs, (socket: Socket & { _httpMessage?: unknown }) => {
-    if (!socket._httpMessage) socket.destroy();
+    if (!socket._httpMessage || socket.writableLength > 0) socket.destroy();
   });
   server.on('clientError', (err: NodeJS.ErrnoException, socket: Duplex) => answerClientError(err, socket));
   // A client may half-close once its request is sent (RFC 9112 §9.6): it still gets its answer.

@@ -55,5 +55,7 @@ export interface AppEnv {
     input: ValidInput;
     /** Set when the body was refused (too large): nobody reads it then. */
     bodyRefused: boolean;
+    /** Set once the body step has read the body (later steps read its buffered copy). */
+    bodyRead: boolean;
   };
 }

@@ -3,6 +3,7 @@ import { errors } from '../errors.js';
 import type { Handler } from '../resources/actions.js';
 import type { AppDeps, AppEnv } from '../types.js';
 import { LIMITS } from '../limits.js';
+import { dict } from '../store/dict.js';
 import { nestedDeeperThan } from '../openapi/json-depth.js';
 import { OAuthError, type OAuthClient } from './oauth.js';
 
@@ -36,7 +37,7 @@ async function params(c: Context<AppEnv>): Promise<Record<string, string>> {
     return Object.fromEntries(Object.entries(parsed).filter(([, v]) => typeof v === 'string')) as Record<string, string>;
   }
   if (type === 'application/x-www-form-urlencoded' || (type === '' && text === '')) {
-    const out = Object.create(null) as Record<string, string>;
+    const out = dict<string>();
     for (const [k, v] of new URLSearchParams(text)) if (!Object.hasOwn(out, k)) out[k] = v;
     return out;
   }
@@ -135,15 +136,17 @@ export function oauthHandlers(deps: AppDeps): Record<string, Handler> {
   const { oauth } = deps;
   const withClient = (run: (client: OAuthClient, p: Record<string, string>, c: Context<AppEnv>) => Response | Promise<Response>): Handler =>
     async (c) => {
-      let who: ReturnType<typeof clientOf> | undefined;
+      let client: OAuthClient | undefined;
       try {
         const p = await params(c);
-        who = clientOf(c, p);
-        oauth.throttle(who.id);
-        return await run(oauth.authenticate(who.id, who.secret, who.basic), p, c);
+        const who = clientOf(c, p);
+        client = oauth.authenticate(who.id, who.secret, who.basic);
+        oauth.throttle(client.client_id);
+        return await run(client, p, c);
       } catch (err) {
-        // Failures count towards the client's throttle (RFC 6749 §10.10: guessing codes and secrets).
-        if (err instanceof OAuthError && err.status !== 429) oauth.failed(who?.id);
+        // An authenticated client's failures count towards its throttle (RFC 6749 §10.10: guessing
+        // codes and tokens); failed client authentication does not, so nobody can lock a client out.
+        if (client && err instanceof OAuthError && err.status !== 429) oauth.failed(client.client_id);
         return fail(c, err);
       }
     };

@@ -2,6 +2,7 @@ import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Clock } from '../clock.js';
 import { errors } from '../errors.js';
 import { LIMITS } from '../limits.js';
+import { isLoopbackHost } from '../loopback.js';
 import { ALL_SCOPES } from '../store/types.js';
 
 export interface OAuthClient {
@@ -63,7 +64,6 @@ export const REFRESH_TOKEN_TTL_S = 30 * 24 * 3600;
 const WINDOW_MS = 60_000;
 const CODE_TTL_MS = 10 * 60_000;
 const secret = (prefix: string) => `${prefix}${randomBytes(24).toString('base64url')}`;
-const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]']);
 
 export const DEFAULT_CLIENT = { id: 'commflow_client', secret: 'commflow_secret' } as const;
 
@@ -131,13 +131,14 @@ export class OAuthServer {
     for (const [id, c] of this.clients) if (c.workspace_id === workspaceId) this.clients.delete(id);
     for (const [code, c] of this.codes) if (c.workspace_id === workspaceId) this.codes.delete(code);
     for (const [token, t] of this.tokens) if (t.workspace_id === workspaceId) this.tokens.delete(token);
+    for (const id of this.failures.keys()) if (!this.clients.has(id)) this.failures.delete(id);
   }
 
   redirectAllowed(client: OAuthClient, uri: string): boolean {
     if (client.redirect_uris !== 'loopback') return client.redirect_uris.includes(uri);
     try {
       const u = new URL(uri);
-      return u.protocol === 'http:' && LOOPBACK.has(u.hostname) && !u.hash;
+      return u.protocol === 'http:' && isLoopbackHost(u.hostname) && !u.hash;
     } catch {
       return false;
     }
@@ -168,27 +169,22 @@ export class OAuthServer {
   }
 
   /**
-   * Token endpoint throttling: a client (or, for unknown ids, all of them together) gets
-   * LIMITS.oauthFailuresPerMinute failed requests per minute of the mock clock, then 429.
+   * Throttling of an authenticated client: LIMITS.oauthFailuresPerMinute failed requests per
+   * minute of the mock clock, then 429 `slow_down` until the minute ends (or a reset).
    */
-  throttle(clientId: string | undefined): void {
-    const w = this.failures.get(this.failureKey(clientId));
+  throttle(clientId: string): void {
+    const w = this.failures.get(clientId);
     const now = this.clock.now();
     if (!w || w.start !== Math.floor(now / WINDOW_MS) * WINDOW_MS || w.count < LIMITS.oauthFailuresPerMinute) return;
     const retryAfter = Math.max(1, Math.ceil((w.start + WINDOW_MS - now) / 1000));
     throw new OAuthError('slow_down', `Too many failed token requests for this client; retry after ${retryAfter} s.`, 429, { 'Retry-After': String(retryAfter) });
   }
 
-  failed(clientId: string | undefined): void {
-    const key = this.failureKey(clientId);
+  failed(clientId: string): void {
     const start = Math.floor(this.clock.now() / WINDOW_MS) * WINDOW_MS;
-    const w = this.failures.get(key);
+    const w = this.failures.get(clientId);
     if (w && w.start === start) w.count++;
-    else this.failures.set(key, { start, count: 1 });
-  }
-
-  private failureKey(clientId: string | undefined): string {
-    return clientId && this.clients.has(clientId) ? `client:${clientId}` : 'unknown';
+    else this.failures.set(clientId, { start, count: 1 });
   }
 
   /** Client authentication: confidential clients need their secret, public ones only their id. */

@@ -11,7 +11,8 @@ import { readOperationOf } from '../webhooks/events.js';
 
 /** Back to the start: fixtures, default keys, empty journal, no faults, fresh windows, real time. */
 export async function resetAll(deps: AppDeps): Promise<void> {
-  await deps.store.transaction(() => deps.store.reset());
+  const fixtures = (await deps.store.resetData(deps.store.defaultWorkspaceId))!;
+  await deps.store.transaction(() => deps.store.reset(fixtures));
   deps.clock.reset();
   deps.journal.clear();
   deps.faults.clear();
@@ -31,7 +32,13 @@ async function exampleOf(deps: AppDeps, event: string): Promise<Record<string, u
 export async function resetWorkspace(deps: AppDeps, id: string): Promise<boolean> {
   const data = deps.store.has(id) ? await deps.store.resetData(id) : undefined;
   if (!data) return false;
-  await deps.store.transaction(() => deps.store.replaceWorkspace(id, data));
+  const replaced = await deps.store.transaction(() => {
+    // Deleted while its fixtures were being built: it stays deleted.
+    if (!deps.store.has(id)) return false;
+    deps.store.replaceWorkspace(id, data);
+    return true;
+  });
+  if (!replaced) return false;
   deps.journal.clear(id);
   deps.dispatcher.clear(id);
   return true;
@@ -45,7 +52,7 @@ export async function listDeliveries(
   limit = Infinity,
 ): Promise<Rec[]> {
   const out: Rec[] = [];
-  for (const ws of await deps.store.loadedWorkspaces()) {
+  for (const ws of deps.store.loadedWorkspaces()) {
     if (workspaceId !== undefined && ws.id !== workspaceId) continue;
     // Each workspace's view is already newest first: take at most `limit` from each, then merge.
     let taken = 0;
@@ -82,8 +89,11 @@ export function controlHandlers(deps: AppDeps): Record<string, Handler> {
     },
     mockCreateApiKey: async (c) => {
       const input = c.get('input').body as NewKey;
-      if (input.workspace_id !== undefined && !deps.store.has(input.workspace_id)) throw errors.unknownWorkspace(input.workspace_id);
-      return c.json({ data: await deps.store.transaction(() => deps.keys.create(input)) }, 201);
+      const created = await deps.store.transaction(() => {
+        if (input.workspace_id !== undefined && !deps.store.has(input.workspace_id)) throw errors.unknownWorkspace(input.workspace_id);
+        return deps.keys.create(input);
+      });
+      return c.json({ data: created }, 201);
     },
     mockRevokeApiKey: async (c) => {
       const id = c.get('input').params.id ?? '';
@@ -130,16 +140,19 @@ export function controlHandlers(deps: AppDeps): Record<string, Handler> {
     mockFlushWebhooks: async (c) => {
       const body = c.get('input').body as { advance_clock?: boolean; timeout_ms?: number };
       const { timedOut } = await deps.dispatcher.flush({ advanceClock: body.advance_clock, timeoutMs: body.timeout_ms });
-      const counts = deps.dispatcher.counts(await deps.store.loadedWorkspaces());
+      const counts = deps.dispatcher.counts(deps.store.loadedWorkspaces());
       return c.json({ data: { ...counts, timed_out: timedOut } });
     },
     mockFireEvent: async (c) => {
       const body = c.get('input').body as { event: string; data?: Record<string, unknown>; workspace_id?: string };
       const id = body.workspace_id ?? deps.store.defaultWorkspaceId;
-      const ws = deps.store.has(id) ? await deps.store.workspace(id) : undefined;
-      if (!ws) throw errors.unknownWorkspace(id);
+      if (!deps.store.has(id) || !(await deps.store.workspace(id))) throw errors.unknownWorkspace(id);
       const data = body.data ?? (await exampleOf(deps, body.event));
-      const fired = await deps.store.transaction(() => deps.dispatcher.enqueue(ws, body.event, data));
+      const fired = await deps.store.transaction(() => {
+        const ws = deps.store.current(id);
+        if (!ws) throw errors.unknownWorkspace(id);
+        return deps.dispatcher.enqueue(ws, body.event, data);
+      });
       deps.dispatcher.kick();
       return c.json({ data: fired }, 201);
     },

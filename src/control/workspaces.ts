@@ -32,7 +32,7 @@ export async function exportState(deps: AppDeps, workspaceId?: string): Promise<
 
 /** Restores a snapshot exactly (checked first; nothing changes if it fails), then sends what it left pending. */
 export async function importState(deps: AppDeps, snapshot: unknown, whole: boolean): Promise<string[]> {
-  const checked = checkState(await deps.validator(), snapshot);
+  const checked = checkState(await deps.validator(), snapshot, [deps.store.defaultWorkspaceId]);
   const ids = Object.keys(checked.workspaces);
   await deps.store.transaction(() => deps.store.importState(checked, whole));
   if (whole) deps.dispatcher.clear();
@@ -74,7 +74,10 @@ export function workspaceHandlers(deps: AppDeps, snapshots: Map<string, NamedSna
       if (!snapshots.has(name) && snapshots.size >= deps.config.maxSnapshots) {
         throw errors.limitReached('named snapshots', deps.config.maxSnapshots, 'Take it under an existing name to replace one, or start with a higher --max-snapshots.');
       }
-      const taken: NamedSnapshot = { name, snapshot: await exportState(deps, workspace_id), whole: workspace_id === undefined, created_at: deps.clock.iso() };
+      const snapshot = await exportState(deps, workspace_id);
+      // Kept with it (not in exports): its restore raises the id counters at least this far.
+      snapshot.idCounters = deps.store.idCountersOf(Object.keys(snapshot.workspaces));
+      const taken: NamedSnapshot = { name, snapshot, whole: workspace_id === undefined, created_at: deps.clock.iso() };
       snapshots.set(name, taken);
       return c.json({ data: described(taken) }, 201);
     },

@@ -1,6 +1,7 @@
 import { redact } from '../errors.js';
 import { LIMITS } from '../limits.js';
 import { nestedDeeperThan } from '../openapi/json-depth.js';
+import { dict } from '../store/dict.js';
 import { textMatcher } from '../text-match.js';
 
 export interface JournalEntry {
@@ -71,10 +72,27 @@ function cut(secret: string): string {
   return `${redact(secret).slice(0, Math.floor(secret.length / 3))}…`;
 }
 
+const FIELD_NAMES = [...SECRET_FIELDS].join('|');
+/** `"client_secret": "…"` in JSON text, `client_secret=…` in a form or query. */
+const SECRET_IN_JSON = new RegExp(`("(?:${FIELD_NAMES})"\\s*:\\s*")((?:[^"\\\\]|\\\\.)*)`, 'g');
+const SECRET_IN_FORM = new RegExp(`((?:^|[&?\\s])(?:${FIELD_NAMES})=)([^&\\s]*)`, 'g');
+
+/** Text that is not parsed (a cut-off body, or not JSON at all): credentials cut wherever they appear. */
+function redactText(text: string): string {
+  return text.replace(SECRET_IN_JSON, (_m, key: string, v: string) => `${key}${cut(v)}`)
+    .replace(SECRET_IN_FORM, (_m, key: string, v: string) => `${key}${cut(v)}`);
+}
+
+/** `Bearer sk_test_commflow` → `Bearer sk_test_comm…`, whatever follows the credential. */
+function cutCredential(value: string): string {
+  const [scheme = '', credential] = value.trim().split(/\s+/, 2);
+  return credential === undefined ? `${redact(scheme)}…` : `${scheme} ${redact(credential)}…`;
+}
+
 function redactValue(value: unknown, depth = 0): unknown {
   if (depth > LIMITS.bodyDepth || value === null || typeof value !== 'object') return value;
   if (Array.isArray(value)) return value.map((v) => redactValue(v, depth + 1));
-  const out: Record<string, unknown> = Object.create(null) as Record<string, unknown>;
+  const out = dict<unknown>();
   for (const [k, v] of Object.entries(value)) out[k] = SECRET_FIELDS.has(k) && typeof v === 'string' ? cut(v) : redactValue(v, depth + 1);
   return out;
 }
@@ -172,34 +190,29 @@ function headerPairs(headers: RawEntry['headers']): [string, string][] {
 
 function presentBody(raw: Stored): unknown {
   if (!raw.body) return null;
-  if (raw.bodyTruncated) return raw.body;
+  if (raw.bodyTruncated) return redactText(raw.body);
   const text = raw.body.trimStart();
   if ((text.startsWith('{') || text.startsWith('[')) && !nestedDeeperThan(text, LIMITS.bodyDepth)) {
     try {
       return redactValue(JSON.parse(text));
     } catch {
-      return raw.body;
+      return redactText(raw.body);
     }
   }
-  if (/^[\w.~%+-]+=/.test(text)) {
-    const form = new URLSearchParams(text);
-    for (const [k, v] of [...form]) if (SECRET_FIELDS.has(k)) form.set(k, cut(v));
-    return form.toString();
-  }
-  return raw.body;
+  return redactText(raw.body);
 }
 
 function present(raw: Stored): JournalEntry {
-  const query = Object.create(null) as Record<string, string | string[]>;
+  const query = dict<string | string[]>();
   const q = raw.url.indexOf('?');
   for (const [k, v] of new URLSearchParams(q < 0 ? '' : raw.url.slice(q + 1))) {
     const shown = SECRET_FIELDS.has(k) ? cut(v) : v;
     const prev = query[k];
     query[k] = prev === undefined ? shown : Array.isArray(prev) ? [...prev, shown] : [prev, shown];
   }
-  const headers = Object.create(null) as Record<string, string>;
+  const headers = dict<string>();
   for (const [k, v] of headerPairs(raw.headers)) {
-    if (k === 'authorization') headers[k] = v.replace(/^(\S+\s+)?(\S+)$/, (_m, scheme: string | undefined, cred: string) => `${scheme ?? ''}${redact(cred)}…`);
+    if (k === 'authorization') headers[k] = cutCredential(v);
     else headers[k] = SECRET_HEADERS.has(k) ? cut(v) : v;
   }
   return {

@@ -18,8 +18,7 @@ function prefixOf(text: string): string {
 
 /**
  * Records every public request with its outcome, after the response is ready. The body is
- * read only within the body limit (the body-limit step runs first), and only its first
- * bytes are kept.
+ * shown only if the pipeline read it (within the body limit), and only its first bytes are kept.
  */
 export function journal(log: Journal, clock: Clock): MiddlewareHandler<AppEnv> {
   return async function recordRequest(c, next) {
@@ -33,9 +32,9 @@ export function journal(log: Journal, clock: Clock): MiddlewareHandler<AppEnv> {
       status = -1;
       throw err;
     } finally {
-      let text: string | null = null;
-      if (c.get('op').body !== 'none' && !c.get('bodyRefused')) text = await c.req.text().catch(() => null);
-      const size = text === null ? 0 : Buffer.byteLength(text);
+      // Only a body the pipeline read is shown (a refused request's body is never read at all).
+      const text = c.get('bodyRead') ? await c.req.text().catch(() => null) : null;
+      const size = text === null ? Number(c.req.header('content-length')) || 0 : Buffer.byteLength(text);
       const incoming = (c.env as { incoming?: { rawHeaders?: string[] } } | undefined)?.incoming;
       log.record({
         at, method: c.req.method, url: c.req.url, headers: incoming?.rawHeaders ?? c.req.raw.headers,

@@ -1,7 +1,8 @@
 /**
- * Nesting limits for JSON. Request bodies are scanned before they are parsed (parsing and
- * printing a value nested thousands deep can overflow the stack); parsed values are
- * measured where the spec bounds a free-form value with `x-max-depth`.
+ * Nesting limits for JSON. Request bodies are scanned before they are parsed: what is kept
+ * must stay printable and checkable (JSON.stringify, ajv and structuredClone recurse, and
+ * overflow the stack on values nested some thousands deep). Parsed values are measured where
+ * the spec bounds a free-form value with `x-max-depth`.
  */
 
 /** Whether JSON text opens more than `limit` arrays/objects inside each other (strings skipped). */

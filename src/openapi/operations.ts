@@ -33,8 +33,8 @@ export interface Operation {
   /** Query defaults from the spec, applied after validation. */
   queryDefaults: Record<string, unknown>;
   body: 'none' | 'optional' | 'required';
-  /** A body limit of its own (`x-commflow-body-limit`, in bytes), instead of --body-limit. */
-  bodyLimit?: number;
+  /** Takes whole snapshots (`x-commflow-large-body`): its body limit is --restore-limit, not --body-limit. */
+  largeBody: boolean;
   /** Status codes the operation documents. */
   statuses: number[];
 }
@@ -93,7 +93,7 @@ export function buildOperations(spec: Spec): Operation[] {
         query,
         queryDefaults,
         body: !requestBody ? 'none' : requestBody.required ? 'required' : 'optional',
-        ...(typeof op['x-commflow-body-limit'] === 'number' ? { bodyLimit: op['x-commflow-body-limit'] } : {}),
+        largeBody: op['x-commflow-large-body'] === true,
         statuses: Object.keys((op.responses as JsonObject) ?? {}).map(Number).filter(Number.isFinite),
       });
     }

@@ -71,9 +71,11 @@ export function readQuery(op: Operation, search: string): Record<string, string 
 export function createValidator(spec: Spec): () => Promise<Validator> {
   let built: Promise<Validator> | undefined;
   return () => {
-    built ??= buildValidator(spec);
-    // A failed build is not kept: the next request tries again.
-    built.catch(() => (built = undefined));
+    if (!built) {
+      built = buildValidator(spec);
+      // A failed build is not kept: the next request tries again.
+      built.catch(() => (built = undefined));
+    }
     return built;
   };
 }

@@ -147,10 +147,10 @@ export class ResourceEngine {
     return this.present(d, this.find(ws, d, params));
   }
 
-  async create(ws: Workspace, name: string, op: Operation, ctx: WriteContext, input: ValidInput): Promise<Rec> {
+  async create(given: Workspace, name: string, op: Operation, ctx: WriteContext, input: ValidInput): Promise<Rec> {
     const d = this.descriptor(name);
     await this.deps.vet?.(name, ctx, input.body);
-    return this.write(ws, () => {
+    return this.write(given, (ws) => {
       const collection = ws.collections[d.collection];
       const max = d.maxRecords ?? this.deps.maxRecords ?? Infinity;
       if (collection.size >= max) {
@@ -165,20 +165,23 @@ export class ResourceEngine {
         created_at: ctx.now,
         updated_at: ctx.now,
       };
-      const record = this.shape(d, { ...draft, ...d.serverFields?.(ctx, draft), ...d.stamp?.(ctx), id: ws.newId(d.idPrefix) });
+      const here = { ...ctx, ws };
+      const record = this.shape(d, { ...draft, ...d.serverFields?.(here, draft), ...d.stamp?.(here), id: ws.newId(d.idPrefix) });
       this.check(ws, d, record);
       collection.put(record);
-      d.afterCreate?.(ctx, record);
+      d.afterCreate?.(here, record);
       const shown = this.present(d, record, d.revealOnCreate);
       return { result: shown, mutations: [{ kind: 'created', resource: d.name, workspaceId: ws.id, record: this.present(d, record) }] };
     });
   }
 
   /** PUT (`merge` false: fields left out go back to their defaults) and PATCH (`merge` true). */
-  async update(ws: Workspace, name: string, op: Operation, ctx: WriteContext, input: ValidInput, merge: boolean): Promise<Rec> {
+  async update(given: Workspace, name: string, op: Operation, ctx: WriteContext, input: ValidInput, merge: boolean): Promise<Rec> {
     const d = this.descriptor(name);
-    await this.deps.vet?.(name, ctx, input.body);
-    return this.write(ws, () => {
+    // A subscription is vetted as it will be after the change (the events it keeps included).
+    const previous = given.collections[d.collection].get(input.params[d.idParam ?? 'id'] ?? '');
+    await this.deps.vet?.(name, ctx, { ...(merge ? previous : {}), ...input.body });
+    return this.write(given, (ws) => {
       const previous = this.find(ws, d, input.params);
       const defaults = merge ? {} : this.defaultsFor(op);
       const record = this.shape(d, {
@@ -197,9 +200,9 @@ export class ResourceEngine {
     });
   }
 
-  async remove(ws: Workspace, name: string, ctx: WriteContext, params: Record<string, string>): Promise<void> {
+  async remove(given: Workspace, name: string, ctx: WriteContext, params: Record<string, string>): Promise<void> {
     const d = this.descriptor(name);
-    await this.write(ws, () => {
+    await this.write(given, (ws) => {
       const record = this.find(ws, d, params);
       ws.collections[d.collection].remove(record.id);
       for (const c of d.cascade ?? []) {
@@ -247,9 +250,12 @@ export class ResourceEngine {
    * together, in memory and with --data on disk, or none of it does. Reads and checks run
    * inside, so writes never interleave.
    */
-  private async write<T>(ws: Workspace, change: () => { result: T; mutations: Mutation[] }): Promise<T> {
+  private async write<T>(given: Workspace, change: (ws: Workspace) => { result: T; mutations: Mutation[] }): Promise<T> {
     const { result, mutations } = await this.deps.store.transaction(() => {
-      const out = change();
+      // The workspace as it is now: a reset or restore queued before this write replaced it, or a deletion removed it.
+      const ws = this.deps.store.current(given.id);
+      if (!ws) throw errors.workspaceGone(given.id);
+      const out = change(ws);
       this.deps.outbox?.(ws, out.mutations);
       return out;
     });

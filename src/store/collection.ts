@@ -1,4 +1,5 @@
 import { own, type Dict } from './dict.js';
+import type { ChangeSink } from './transactions.js';
 import type { Rec } from './types.js';
 
 export type Order = 'asc' | 'desc';
@@ -115,8 +116,6 @@ export class View {
   }
 }
 
-/** Told of every change with the step that undoes it (the store's write in progress keeps it). */
-export type UndoSink = (undo: () => void) => void;
 
 /**
  * One collection of one workspace: the persisted object (id → record, owned by lowdb,
@@ -129,7 +128,7 @@ export class Collection {
   private sortedViews = new Map<string, { version: number; view: View }>();
   private parentIndexes = new Map<string, { version: number; map: Map<unknown, Rec[]> }>();
 
-  constructor(private readonly records: Dict<Rec>, private readonly onChange: UndoSink = () => undefined) {
+  constructor(private readonly records: Dict<Rec>, private readonly onChange: ChangeSink = () => undefined) {
     this.count = Object.keys(records).length;
   }
 
@@ -149,14 +148,14 @@ export class Collection {
   put(record: Rec): void {
     const previous = this.get(record.id);
     this.set(record.id, record);
-    this.onChange(() => this.set(record.id, previous));
+    this.onChange(() => this.set(record.id, previous), () => this.set(record.id, record));
   }
 
   remove(id: string): Rec | undefined {
     const old = this.get(id);
     if (old) {
       this.set(id, undefined);
-      this.onChange(() => this.set(id, old));
+      this.onChange(() => this.set(id, old), () => this.set(id, undefined));
     }
     return old;
   }

@@ -3,11 +3,12 @@ import { Low, Memory } from 'lowdb';
 import type { Clock } from '../clock.js';
 import { errors } from '../errors.js';
 import { LIMITS } from '../limits.js';
-import { Collection, type UndoSink } from './collection.js';
+import { Collection } from './collection.js';
 import { dict, own } from './dict.js';
 import { buildFixtures, readWorkspaceInfo, type FixtureOptions } from './fixtures.js';
 import { idSuffixes } from './ids.js';
 import { openDataFile } from './data-file.js';
+import { Transactions, type ChangeSink } from './transactions.js';
 import { ALL_SCOPES, COLLECTIONS, type ApiKeyRecord, type CollectionName, type DbData, type Plan, type WorkspaceData, type WorkspaceInfo } from './types.js';
 
 export interface StoreOptions {
@@ -23,13 +24,15 @@ export interface StoreOptions {
   maxWorkspaces: number;
   /** Most API keys held at once. */
   maxApiKeys: number;
+  /** Most records per collection per workspace. */
+  maxRecords: number;
 }
 
 /** One workspace's live view: its collections with indexes, and its id source. */
 export class Workspace {
   readonly collections: Record<CollectionName, Collection>;
 
-  constructor(readonly data: WorkspaceData, private readonly nextId: (prefix: string) => string, onChange: UndoSink) {
+  constructor(readonly data: WorkspaceData, private readonly nextId: (prefix: string) => string, onChange: ChangeSink) {
     this.collections = Object.fromEntries(
       COLLECTIONS.map((name) => {
         const records = data.collections[name];
@@ -73,9 +76,11 @@ function normalise(data: DbData): DbData {
  * it lands in memory and (with --data) on disk, or it is undone and the error is thrown.
  */
 export class Store {
-  private live = new Map<string, Promise<Workspace>>();
-  private undo: (() => void)[] | undefined;
-  private queue: Promise<unknown> = Promise.resolve();
+  /** Workspaces in use, built (wrapped with their indexes) from the data. */
+  private built = new Map<string, Workspace>();
+  /** The default workspace while its fixtures are being generated (first use). */
+  private building: Promise<Workspace> | undefined;
+  private readonly tx: Transactions;
   /** Bumped on every change to the API keys (their lookup index is rebuilt then). */
   keysVersion = 0;
 
@@ -83,7 +88,9 @@ export class Store {
     private readonly db: Low<DbData>,
     private readonly opts: StoreOptions,
     readonly defaultWorkspaceId: string,
-  ) {}
+  ) {
+    this.tx = new Transactions(opts.dataFile ? () => db.write() : undefined, (err) => errors.notPersisted(err));
+  }
 
   static async open(opts: StoreOptions): Promise<Store> {
     const defaultWorkspaceId = readWorkspaceInfo(opts.fixtures.dir).id;
@@ -117,25 +124,31 @@ export class Store {
 
   /** The workspace, built from fixtures on first use; undefined if no such workspace exists. */
   workspace(id: string): Promise<Workspace> | undefined {
-    let ws = this.live.get(id);
+    const ws = this.current(id);
+    if (ws) return Promise.resolve(ws);
+    if (id !== this.defaultWorkspaceId) return undefined;
+    const building = (this.building ??= buildFixtures(this.opts.fixtures).then((data) => {
+      // Built outside any transaction: it is what the data held all along, made concrete.
+      const stored = own(this.db.data.workspaces, id) ?? (this.db.data.workspaces[id] = data);
+      return this.current(id) ?? this.adopt(stored);
+    }).finally(() => {
+      if (this.building === building) this.building = undefined;
+    }));
+    return building;
+  }
+
+  /** The workspace as it is now, if it is built or stored (no fixture generation). */
+  current(id: string): Workspace | undefined {
+    const ws = this.built.get(id);
     if (ws) return ws;
     const stored = own(this.db.data.workspaces, id);
-    if (stored) ws = Promise.resolve(this.wrap(stored));
-    else if (id === this.defaultWorkspaceId) {
-      ws = buildFixtures(this.opts.fixtures).then((data) => {
-        const current = own(this.db.data.workspaces, id);
-        if (current) return this.wrap(current);
-        this.db.data.workspaces[id] = data;
-        return this.wrap(data);
-      });
-    } else return undefined;
-    const pending = ws;
-    // A workspace that failed to build is not kept: the next use tries again.
-    pending.catch(() => {
-      if (this.live.get(id) === pending) this.live.delete(id);
-    });
-    this.live.set(id, pending);
-    return pending;
+    return stored && this.adopt(stored);
+  }
+
+  private adopt(data: WorkspaceData): Workspace {
+    const ws = this.wrap(data);
+    this.built.set(data.workspace.id, ws);
+    return ws;
   }
 
   private wrap(data: WorkspaceData): Workspace {
@@ -148,12 +161,13 @@ export class Store {
       // The counter only grows (even when a write is undone), so an id is never handed out twice.
       for (;;) {
         const n = own(counters(), wsId) ?? 0;
+        if (n >= LIMITS.idsPerWorkspace) throw errors.limitReached('ids handed out in a workspace', LIMITS.idsPerWorkspace, 'Create a new workspace.');
         counters()[wsId] = n + 1;
         const id = prefix + suffix(n);
         if (!taken(id)) return id;
       }
     };
-    ws = new Workspace(data, nextId, this.recordUndo);
+    ws = new Workspace(data, nextId, this.tx.record);
     return ws;
   }
 
@@ -163,117 +177,72 @@ export class Store {
   }
 
   /** The workspaces in use so far. */
-  async loadedWorkspaces(): Promise<Workspace[]> {
-    const settled = await Promise.allSettled(this.live.values());
-    return settled.flatMap((s) => (s.status === 'fulfilled' ? [s.value] : []));
+  loadedWorkspaces(): Workspace[] {
+    return [...this.built.values()];
   }
 
   /**
-   * Runs a change: `work` mutates (synchronously, through the store's mutators and the
-   * workspaces' collections), then the state is persisted. If either throws, every mutation
-   * of `work` is undone and the error is rethrown. In memory a change is atomic as it runs;
-   * with --data, changes run one at a time so that each write holds exactly what landed.
+   * Runs a change, all or nothing: `work` mutates synchronously (through the store's mutators,
+   * the workspaces' collections and `track`); with --data the change becomes visible only once
+   * it is on disk (see Transactions). A failed write answers `storage_error`.
    */
   transaction<T>(work: () => T): Promise<T> {
-    if (!this.opts.dataFile) {
-      try {
-        return Promise.resolve(this.apply(work));
-      } catch (err) {
-        return Promise.reject(err);
-      }
-    }
-    const run = async () => {
-      let undo: (() => void)[] = [];
-      const result = this.apply(work, (steps) => (undo = steps));
-      try {
-        await this.db.write().catch((err: unknown) => Promise.reject(errors.notPersisted(err)));
-      } catch (err) {
-        for (let i = undo.length - 1; i >= 0; i--) undo[i]!();
-        throw err;
-      }
-      return result;
-    };
-    const result = this.queue.then(run, run);
-    this.queue = result.catch(() => undefined);
-    return result;
+    return this.tx.run(work);
   }
 
-  /** Runs `work` recording its undo steps; undoes them if it throws. */
-  private apply<T>(work: () => T, keep?: (undo: (() => void)[]) => void): T {
-    const undo: (() => void)[] = [];
-    this.undo = undo;
-    try {
-      const result = work();
-      if (result instanceof Promise) throw new Error('A store transaction must change the state synchronously.');
-      keep?.(undo);
-      return result;
-    } catch (err) {
-      for (let i = undo.length - 1; i >= 0; i--) undo[i]!();
-      throw err;
-    } finally {
-      this.undo = undefined;
-    }
-  }
+  /** Reports a change made outside the store (a webhook queue) to the transaction in progress. */
+  readonly track: ChangeSink = (undo, redo) => this.tx.record(undo, redo);
 
   /** Resolves once every change begun so far has landed (or failed). */
   settled(): Promise<unknown> {
-    return this.queue;
+    return this.tx.settled();
   }
 
-  private readonly recordUndo: UndoSink = (step) => {
-    this.undo?.push(step);
-  };
-
-  private changing(): (() => void)[] {
-    if (!this.undo) throw new Error('A store change was made outside a transaction.');
-    return this.undo;
+  /** Makes a change to the store's own maps, with its undo and redo reported to the transaction. */
+  private change(undo: () => void, redo: () => void): void {
+    if (!this.tx.active) throw new Error('A store change was made outside a transaction.');
+    redo();
+    this.tx.record(undo, redo);
   }
 
-  /** Swaps the whole state (and the built workspaces), undoably. */
+  /** Swaps the whole state (the built workspaces are dropped: they are rebuilt on use). */
   private replaceAll(data: DbData): void {
-    const undo = this.changing();
-    const [before, live] = [this.db.data, new Map(this.live)];
-    undo.push(() => {
+    const [before, built] = [this.db.data, this.built];
+    this.change(() => {
       this.db.data = before;
-      this.live = live;
+      this.built = built;
+      this.keysVersion++;
+    }, () => {
+      this.db.data = data;
+      this.built = new Map();
       this.keysVersion++;
     });
-    this.db.data = data;
-    this.live.clear();
-    this.keysVersion++;
   }
 
-  /** Sets (or, with undefined, removes) one workspace's data, undoably. */
+  /** Sets (or, with undefined, removes) one workspace's data. */
   private setWorkspace(id: string, data: WorkspaceData | undefined): Workspace | undefined {
-    const undo = this.changing();
-    const [before, live] = [own(this.db.data.workspaces, id), this.live.get(id)];
-    undo.push(() => {
-      if (before) this.db.data.workspaces[id] = before;
+    const [before, builtBefore] = [own(this.db.data.workspaces, id), this.built.get(id)];
+    const after = data && this.wrap(data);
+    const put = (d: WorkspaceData | undefined, ws: Workspace | undefined) => {
+      if (d) this.db.data.workspaces[id] = d;
       else delete this.db.data.workspaces[id];
-      if (live) this.live.set(id, live);
-      else this.live.delete(id);
-    });
-    if (!data) {
-      delete this.db.data.workspaces[id];
-      this.live.delete(id);
-      return undefined;
-    }
-    this.db.data.workspaces[id] = data;
-    const ws = this.wrap(data);
-    this.live.set(id, Promise.resolve(ws));
-    return ws;
+      if (ws) this.built.set(id, ws);
+      else this.built.delete(id);
+    };
+    this.change(() => put(before, builtBefore), () => put(data, after));
+    return after;
   }
 
-  /** Replaces the API keys, undoably. */
+  /** Replaces the API keys. */
   private setKeys(keys: ApiKeyRecord[]): void {
-    const undo = this.changing();
     const before = this.db.data.apiKeys;
-    undo.push(() => {
+    this.change(() => {
       this.db.data.apiKeys = before;
       this.keysVersion++;
+    }, () => {
+      this.db.data.apiKeys = keys;
+      this.keysVersion++;
     });
-    this.db.data.apiKeys = keys;
-    this.keysVersion++;
   }
 
   /** Adds a key, or replaces the one with the same id (in a transaction). */
@@ -356,6 +325,12 @@ export class Store {
     return out;
   }
 
+  /** The id counters of some workspaces (a named snapshot keeps them, so its restore never goes back). */
+  idCountersOf(ids: readonly string[]): Record<string, number> {
+    const counters = this.db.data.idCounters ?? {};
+    return Object.fromEntries(ids.map((id) => [id, own(counters, id) ?? 0]));
+  }
+
   /** The whole state (or one workspace and its keys) as plain JSON. */
   async exportState(workspaceId?: string): Promise<DbData | undefined> {
     if (workspaceId !== undefined && !this.has(workspaceId)) return undefined;
@@ -377,32 +352,56 @@ export class Store {
    * go back (a snapshot that carries some, like a data file, raises them at most).
    */
   importState(snapshot: DbData, whole: boolean): void {
-    const copy = normalise(structuredClone(snapshot));
+    // Records are immutable (a write replaces them), so the snapshot's may be shared; its maps are copied.
+    const copy = normalise(snapshot);
+    this.withinLimits(copy, whole);
     const counters = dict(this.db.data.idCounters);
     for (const [id, n] of Object.entries(copy.idCounters ?? {})) counters[id] = Math.max(n, own(counters, id) ?? 0);
     if (whole) {
       this.replaceAll({ ...copy, idCounters: counters });
       return;
     }
-    for (const id of Object.keys(copy.workspaces)) this.setWorkspace(id, copy.workspaces[id]);
     const ids = new Set(Object.keys(copy.workspaces));
-    this.setKeys([...this.db.data.apiKeys.filter((k) => !ids.has(k.workspace_id)), ...copy.apiKeys]);
+    const kept = this.db.data.apiKeys.filter((k) => !ids.has(k.workspace_id));
+    for (const k of copy.apiKeys) {
+      const clash = kept.find((other) => other.id === k.id || other.key === k.key);
+      if (clash) throw errors.invalidSnapshot(`API key '${k.id}' has the id or the secret of key '${clash.id}' of workspace '${clash.workspace_id}'.`);
+    }
+    for (const id of ids) this.setWorkspace(id, copy.workspaces[id]);
+    this.setKeys([...kept, ...copy.apiKeys]);
     this.setCounters(counters);
   }
 
-  private setCounters(counters: Record<string, number>): void {
-    const undo = this.changing();
-    const before = this.db.data.idCounters;
-    undo.push(() => (this.db.data.idCounters = before));
-    this.db.data.idCounters = counters;
+  /** A restore is held to the same caps as the writes that could have built its state. */
+  private withinLimits(copy: DbData, whole: boolean): void {
+    const ids = Object.keys(copy.workspaces);
+    const workspaces = new Set([this.defaultWorkspaceId, ...ids, ...(whole ? [] : Object.keys(this.db.data.workspaces))]);
+    const hint = 'The snapshot holds more than this server takes; start it with higher limits.';
+    if (workspaces.size > this.opts.maxWorkspaces) throw errors.limitReached('workspaces', this.opts.maxWorkspaces, hint);
+    const keys = copy.apiKeys.length + (whole ? 0 : this.db.data.apiKeys.filter((k) => !ids.includes(k.workspace_id)).length);
+    if (keys > this.opts.maxApiKeys) throw errors.limitReached('API keys', this.opts.maxApiKeys, hint);
+    for (const ws of Object.values(copy.workspaces)) {
+      for (const name of COLLECTIONS) {
+        const max = name === 'webhooks' ? LIMITS.webhooksPerWorkspace : this.opts.maxRecords;
+        if (Object.keys(ws.collections[name]).length > max) throw errors.limitReached(`${name} in a workspace`, max, hint);
+      }
+    }
   }
 
-  /** Back to the fixtures (in a transaction): default keys, no other workspace, no change; id counters stay. */
-  reset(): void {
+  private setCounters(counters: Record<string, number>): void {
+    const before = this.db.data.idCounters;
+    this.change(() => (this.db.data.idCounters = before), () => (this.db.data.idCounters = counters));
+  }
+
+  /** Back to the fixtures (in a transaction; `fixtures` from resetData): default keys, no other workspace, no change; id counters stay. */
+  reset(fixtures: WorkspaceData): void {
+    const workspaces = dict<WorkspaceData>();
+    // The default workspace is there at once (writes queued behind the reset land in it).
+    workspaces[this.defaultWorkspaceId] = fixtures;
     this.replaceAll({
       version: 1,
       apiKeys: defaultKeys(this.defaultWorkspaceId, this.opts.plan, this.opts.clock.iso()),
-      workspaces: dict(),
+      workspaces,
       idCounters: this.db.data.idCounters,
     });
   }

@@ -1,6 +1,7 @@
 import { isIP } from 'node:net';
 import type { Clock } from '../clock.js';
 import { LIMITS } from '../limits.js';
+import { isLoopbackHost } from '../loopback.js';
 import type { Logger } from '../logger.js';
 import type { Mutation } from '../resources/engine.js';
 import type { Store, Workspace } from '../store/store.js';
@@ -33,6 +34,9 @@ export interface OutboxCounts {
   failed: number;
 }
 
+/** Oldest first, ties by id. */
+const byCreation = (a: Rec, b: Rec) => (a.created_at < b.created_at ? -1 : a.created_at > b.created_at ? 1 : a.id < b.id ? -1 : 1);
+
 /** An endpoint's pending delivery ids, oldest first. */
 interface Queue {
   ws: Workspace;
@@ -55,6 +59,8 @@ export class Dispatcher {
   private closed = false;
   private readonly changes = new Waiter();
   private readonly agents = new AgentPool(LIMITS.attemptsInFlight * 2);
+  /** Size at which a workspace's delivery records are looked at again for pruning. */
+  private readonly pruneAt = new WeakMap<Workspace, number>();
   private readonly unsubscribe: () => void;
 
   constructor(private readonly opts: DispatcherOptions) {
@@ -88,27 +94,39 @@ export class Dispatcher {
         next_attempt_at: full ? null : now, payload, history: [], created_at: now, updated_at: now,
       };
       ws.collections.deliveries.put(delivery);
-      if (!full) q.ids.push(delivery.id);
+      if (!full) this.queueUp(q, delivery.id);
       deliveries++;
     }
     if (deliveries) this.prune(ws);
     return { event: payload, deliveries };
   }
 
-  /** Keeps at most LIMITS.deliveriesPerWorkspace delivery records, dropping the oldest finished ones (in batches). */
+  /** Queues a delivery with the transaction that stores it: it can go out only once that has landed. */
+  private queueUp(q: Queue, id: string): void {
+    q.ids.push(id);
+    this.opts.store.track(() => {
+      const at = q.ids.lastIndexOf(id);
+      if (at >= 0) q.ids.splice(at, 1);
+    }, () => q.ids.push(id));
+  }
+
+  /**
+   * Keeps at most LIMITS.deliveriesPerWorkspace finished delivery records, dropping the oldest
+   * (in batches of a tenth); pending ones are bounded by the per-endpoint backlog instead.
+   */
   private prune(ws: Workspace): void {
     const records = ws.collections.deliveries;
     const max = LIMITS.deliveriesPerWorkspace;
-    if (records.size <= max + Math.ceil(max / 10)) return;
-    const finished = records.values().filter((d) => d.status !== 'pending');
-    finished.sort((a, b) => (a.created_at < b.created_at ? -1 : a.created_at > b.created_at ? 1 : a.id < b.id ? -1 : 1));
-    for (const d of finished.slice(0, records.size - max)) records.remove(d.id);
+    if (records.size <= (this.pruneAt.get(ws) ?? max + Math.ceil(max / 10))) return;
+    const finished = records.values().filter((d) => d.status !== 'pending').sort(byCreation);
+    for (const d of finished.slice(0, Math.max(0, finished.length - max))) records.remove(d.id);
+    // Mostly pending: look again only after another batch, not on every write.
+    this.pruneAt.set(ws, records.size + Math.ceil(max / 10));
   }
 
   /** Queues what is pending in a workspace (after a restart with --data, or a restore). */
   recover(ws: Workspace): void {
-    const pending = ws.collections.deliveries.values().filter((d) => d.status === 'pending');
-    pending.sort((a, b) => (a.created_at < b.created_at ? -1 : a.created_at > b.created_at ? 1 : a.id < b.id ? -1 : 1));
+    const pending = ws.collections.deliveries.values().filter((d) => d.status === 'pending').sort(byCreation);
     for (const d of pending) {
       const q = this.queueOf(ws, String(d.webhook_id));
       if (!q.ids.includes(d.id)) q.ids.push(d.id);
@@ -188,6 +206,8 @@ export class Dispatcher {
       const result = await this.send(key, hook, d);
       if (result.error) this.opts.logger.debug(`webhook ${String(hook.url)} ${String(d.event)}: ${result.error}`);
       await this.opts.store.transaction(() => {
+        // A reset or restore since replaced the workspace: this delivery is no longer held.
+        if (this.opts.store.current(q.ws.id) !== q.ws) return;
         const latest = q.ws.collections.deliveries.get(d.id);
         if (latest?.status !== 'pending') return;
         q.ws.collections.deliveries.put(recordAttempt(latest, result, this.opts.retries, this.opts.clock.now(), this.opts.clock.iso()));
@@ -215,7 +235,8 @@ export class Dispatcher {
     let error: string | null = null;
     try {
       const target = new URL(url);
-      const literal = isIP(target.hostname.replace(/^\[|\]$/g, '')) || target.hostname === 'localhost';
+      // Names are checked when they resolve (guardedLookup); addresses and loopback names here.
+      const literal = isIP(target.hostname.replace(/^\[|\]$/g, '')) || isLoopbackHost(target.hostname);
       if (literal && (await reachesSelf(url, this.opts.listener()))) throw new Error('Not sent: the URL reaches this server itself.');
       const body = JSON.stringify(d.payload);
       const timestamp = Math.floor(clock.now() / 1000);

@@ -29,9 +29,14 @@ export function readOperationOf(operations: readonly Operation[], event: string)
   return operations.find((o) => o.id === id);
 }
 
-/** The scopes needed to receive an event: those of reading its resource, per openapi.yaml. */
+/**
+ * The scopes needed to receive an event: those of reading its resource, per openapi.yaml.
+ * Every event type has such an operation (checked at start), so nothing falls through open.
+ */
 export function scopesOfEvent(operations: readonly Operation[], event: string): readonly string[] {
-  return readOperationOf(operations, event)?.scopes ?? [];
+  const op = readOperationOf(operations, event);
+  if (!op) throw new Error(`openapi.yaml has no operation that reads the resource of '${event}'.`);
+  return op.scopes;
 }
 
 /**

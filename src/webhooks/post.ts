@@ -72,9 +72,11 @@ export class AgentPool {
       agent = new Agent({ keepAlive: true, maxSockets: 1, maxFreeSockets: 1, timeout: 30_000 });
     }
     this.agents.set(key, agent);
-    if (this.agents.size > this.max) {
-      const [oldest, old] = this.agents.entries().next().value as [string, http.Agent];
-      this.agents.delete(oldest);
+    // Past the cap the least recently used idle agents go; one with an attempt in flight stays.
+    for (const [k, old] of this.agents) {
+      if (this.agents.size <= this.max) break;
+      if (Object.keys(old.sockets).length > 0) continue;
+      this.agents.delete(k);
       old.destroy();
     }
     return agent;

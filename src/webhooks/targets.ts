@@ -2,6 +2,7 @@ import { lookup, type LookupAddress } from 'node:dns';
 import { lookup as lookupAsync } from 'node:dns/promises';
 import { isIP } from 'node:net';
 import { networkInterfaces } from 'node:os';
+import { isLoopbackHost } from '../loopback.js';
 
 /** Where this server listens (a webhook must not reach it: a tenant could drive /_mock). */
 export interface Listener {
@@ -23,7 +24,7 @@ function plain(address: string): string {
 /** Loopback, unspecified, or an address of one of this machine's interfaces. */
 export function isOwnAddress(address: string): boolean {
   const a = plain(address);
-  if (a.startsWith('127.') || a === '0.0.0.0' || a === '::1' || a === '::' || a === '0:0:0:0:0:0:0:1') return true;
+  if (isLoopbackHost(a) || a === '0.0.0.0' || a === '::' || a === '0:0:0:0:0:0:0:1') return true;
   return Object.values(networkInterfaces()).some((list) => list?.some((i) => plain(i.address) === a));
 }
 
@@ -46,7 +47,7 @@ export async function reachesSelf(url: string, listener: Listener | undefined, t
   }
   if (portOf(target) !== listener.port) return false;
   const host = plain(target.hostname);
-  if (host === plain(listener.host) || host === 'localhost' || host.endsWith('.localhost')) return true;
+  if (host === plain(listener.host) || isLoopbackHost(host)) return true;
   if (isIP(host)) return isOwnAddress(host);
   let timer: NodeJS.Timeout | undefined;
   const found = await Promise.race([

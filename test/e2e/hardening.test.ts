@@ -17,6 +17,7 @@ function open(): Promise<Socket> {
   return new Promise((resolve, reject) => {
     const socket = connect(port, '127.0.0.1', () => resolve(socket));
     socket.once('error', reject);
+    socket.resume();
   });
 }
 
@@ -29,6 +30,12 @@ const closed = (socket: Socket) => new Promise<number>((resolve) => {
 
 describe('connections', () => {
   it('drops sockets that send nothing, and headers that trickle, in seconds, and keeps serving', async () => {
+    // A client that asks for an answer far larger than the socket buffers, and does not read it.
+    for (let i = 0; i < 40; i++) await fetch(`${mock.url}/_mock/workspaces`, { method: 'POST' });
+    const stuck = await open();
+    stuck.pause();
+    stuck.on('error', () => undefined);
+    stuck.write('GET /_mock/state HTTP/1.1\r\nHost: x\r\n\r\n');
     const idle = await Promise.all(Array.from({ length: 300 }, open));
     const slow = await open();
     slow.write('GET /v1/me HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer sk_test_commflow\r\n');
@@ -39,8 +46,19 @@ describe('connections', () => {
     const waited = await Promise.race([Promise.all(ends), new Promise<null>((r) => setTimeout(() => r(null), 16_000))]);
     clearInterval(trickle);
     expect(waited, 'every idle or trickling socket is closed within 16 s').not.toBeNull();
+    // The server gives up on the client that does not read once its answer has made no progress for
+    // the idle time (Node counts the kernel still taking bytes as progress: allow two periods).
+    await new Promise((r) => setTimeout(r, 13_000));
+    let got = 0;
+    stuck.on('data', (d: Buffer) => (got += d.length));
+    const stuckEnded = closed(stuck);
+    stuck.resume();
+    await stuckEnded;
+    const length = Number((await fetch(`${mock.url}/_mock/state`)).headers.get('content-length'));
+    expect(length).toBeGreaterThan(8 * 1024 * 1024);
+    expect(got).toBeLessThan(length);
     expect((await fetch(`${mock.url}/_mock/health`)).status).toBe(200);
-  }, 30_000);
+  }, 45_000);
 
   it('never reads a chunked body past --body-limit, even when Prefer answers early', async () => {
     const socket = await open();
@@ -62,4 +80,21 @@ describe('connections', () => {
     // 1 MiB read, plus what the kernel's socket buffers took before the server closed the connection.
     expect(sent).toBeLessThan(16 * 1024 * 1024);
   }, 30_000);
+
+  it('answers a request without a key at once, never waiting for (or reading) its body', async () => {
+    const sockets = await Promise.all(Array.from({ length: 200 }, open));
+    const answers = sockets.map((socket) => new Promise<string>((resolve) => {
+      let answer = '';
+      socket.on('data', (d: Buffer) => (answer += d.toString()));
+      socket.on('close', () => resolve(answer));
+      socket.on('error', () => undefined);
+      socket.write('POST /v1/tickets HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 1000000\r\n\r\n{"subject":');
+    }));
+    const t0 = performance.now();
+    const all = await Promise.race([Promise.all(answers), new Promise<null>((r) => setTimeout(() => r(null), 8000))]);
+    expect(all, 'every keyless request answered and closed without sending its body').not.toBeNull();
+    for (const a of all!) expect(a).toMatch(/^HTTP\/1\.1 401[\s\S]*missing_api_key/);
+    expect(performance.now() - t0).toBeLessThan(8000);
+    for (const s of sockets) s.destroy();
+  });
 });

@@ -33,8 +33,11 @@ describe(`fuzzing every operation of openapi.yaml in-process (${TOTAL} requests,
       const req = fuzzRequest(ctx, g, r, op);
       const where = `#${n} ${req.method} ${req.path.slice(0, 120)} (${op.id}, ${req.how})`;
       try {
-        const res = await h.app.request(req.path, { method: req.method, headers: req.headers, body: req.body });
-        const text = await res.text();
+        let timer: NodeJS.Timeout | undefined;
+        const hung = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error('no answer within 5 s')), 5000)));
+        const res = await Promise.race([h.app.request(req.path, { method: req.method, headers: req.headers, body: req.body }), hung]);
+        const text = await Promise.race([res.text(), hung]);
+        clearTimeout(timer);
         statuses.set(res.status, (statuses.get(res.status) ?? 0) + 1);
         if (res.status >= 500 && !req.asksFor5xx) throw new Error(`unasked ${res.status}: ${text.slice(0, 300)}`);
         const type = res.headers.get('content-type') ?? '';
@@ -50,7 +53,7 @@ describe(`fuzzing every operation of openapi.yaml in-process (${TOTAL} requests,
       }
     }
     expect(failures).toEqual([]);
-    expect(logged.filter((l) => !l.includes('webhook')), 'nothing unexpected was logged').toEqual([]);
+    expect(logged, 'nothing was logged as an error').toEqual([]);
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
     // Whatever happened, the state is still valid: it exports, and restores as it is.
     const state = await h.app.request('/_mock/state');

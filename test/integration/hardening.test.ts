@@ -213,14 +213,17 @@ describe('caps on everything that grows', () => {
     expect((await h.get('/_mock/webhooks/deliveries?limit=5', { key: null })).body.data).toHaveLength(5);
   });
 
-  it('the journal keeps a marked 8 KiB prefix of each body and a byte budget', async () => {
+  it('the journal keeps a marked 8 KiB prefix of each body; the body of a refused request is never read', async () => {
     const h = await harness();
     const big = JSON.stringify({ subject: 'x', description: 'y'.repeat(500_000) });
-    for (let i = 0; i < 5; i++) await h.call('POST', '/v1/tickets', { key: null, body: big });
+    for (let i = 0; i < 5; i++) await h.call('POST', '/v1/tickets', { body: big });
     const [entry] = (await h.get('/_mock/requests?limit=1', { key: null })).body.data;
-    expect(entry).toMatchObject({ status: 401, body_size: big.length, body_truncated: true });
+    expect(entry).toMatchObject({ status: 422, body_size: big.length, body_truncated: true });
     expect(entry.body).toHaveLength(LIMITS.journalBodyBytes);
     expect(h.deps.journal.bytes).toBeLessThan(100_000);
+    await h.call('POST', '/v1/tickets', { key: null, body: big });
+    const [keyless] = (await h.get('/_mock/requests?limit=1', { key: null })).body.data;
+    expect(keyless).toMatchObject({ status: 401, body: null, body_truncated: false });
   });
 });
 

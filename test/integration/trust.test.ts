@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
+import { LIMITS } from '../../src/limits.js';
 import { harness, type Harness } from '../helpers/harness.js';
 
 const REDIRECT = 'http://127.0.0.1:8765/cb';
@@ -60,6 +61,26 @@ describe('CORS is for the CommFlow API, not the control plane', () => {
     const mockPreflight = await h.app.request('/_mock/reset', { method: 'OPTIONS', headers: { ...origin, 'access-control-request-method': 'POST' } });
     expect(mockPreflight.headers.get('access-control-allow-origin')).toBeNull();
   });
+
+  it('refuses the "simple" requests a web page can send without asking (form posts, text/plain)', async () => {
+    const h = await harness();
+    await h.call('DELETE', '/v1/tickets/ticket_123');
+    const pages: Record<string, string>[] = [
+      { origin: 'https://evil.example', 'content-type': 'text/plain' },
+      { origin: 'null', 'content-type': 'application/x-www-form-urlencoded' },
+      { 'sec-fetch-site': 'cross-site' },
+    ];
+    for (const headers of pages) {
+      const res = await h.call('POST', '/_mock/reset', { key: null, headers, body: '' });
+      expect(res.status).toBe(403);
+      expect(res.body.error.code).toBe('cross_origin_refused');
+    }
+    expect((await h.get('/v1/tickets/ticket_123')).status).toBe(404);
+    // The bundled /docs is same-origin: its requests pass.
+    const same = await h.call('POST', '/_mock/reset', { key: null, headers: { origin: 'http://localhost', host: 'localhost', 'sec-fetch-site': 'same-origin' } });
+    expect(same.status).toBe(200);
+    expect((await h.get('/v1/tickets/ticket_123')).status).toBe(200);
+  });
 });
 
 describe('the journal keeps no secrets', () => {
@@ -74,6 +95,19 @@ describe('the journal keeps no secrets', () => {
     const text = (await h.get('/_mock/requests', { key: null })).text;
     for (const secret of ['commflow_secret', c, 'verifier-verifier-verifier', 'cfrt_abcdefghijklmnopqrstuvwxyz']) expect(text).not.toContain(secret);
     expect(text).toContain('commf…');
+  });
+
+  it('also in bodies cut at 8 KiB, bodies too deep to parse, and text that is not JSON', async () => {
+    const h = await harness();
+    const pad = 'p'.repeat(10_000);
+    const secret = 'password-that-must-not-show';
+    await h.call('POST', '/oauth/token', { key: null, headers: form, body: `grant_type=password&password=${secret}&pad=${pad}` });
+    await h.call('POST', '/v1/contacts', { body: `{"email":"a@example.com","password":"${secret}","pad":"${pad}"}` });
+    await h.call('POST', '/v1/contacts', { body: `{"password":"${secret}","deep":${'['.repeat(100)}${']'.repeat(100)}}` });
+    await h.call('POST', '/v1/contacts', { headers: { 'content-type': 'text/plain' }, body: `token=${secret}` });
+    const entries = (await h.get('/_mock/requests', { key: null })).body.data;
+    expect(entries.filter((e: { body_truncated: boolean }) => e.body_truncated)).toHaveLength(2);
+    expect(JSON.stringify(entries)).not.toContain(secret);
   });
 });
 
@@ -124,9 +158,15 @@ describe('OAuth as the RFCs say', () => {
     expect(late.body).toMatchObject({ error: 'invalid_grant', error_description: 'The refresh token has expired.' });
   });
 
-  it('failed token requests are throttled per client (429 slow_down with Retry-After)', async () => {
+  it('an authenticated client\'s failures are throttled (429 slow_down with Retry-After); nobody else can lock it out', async () => {
     const h = await harness();
-    for (let i = 0; i < 20; i++) expect((await token(h, { grant_type: 'authorization_code', code: `cfac_guess${i}`, redirect_uri: REDIRECT })).status).toBe(400);
+    for (let i = 0; i < 100; i++) {
+      expect((await token(h, { grant_type: 'client_credentials' }, { id: 'commflow_client', secret: `wrong${i}` })).status).toBe(401);
+    }
+    expect((await token(h, { grant_type: 'client_credentials' })).status).toBe(200);
+    for (let i = 0; i < LIMITS.oauthFailuresPerMinute; i++) {
+      expect((await token(h, { grant_type: 'authorization_code', code: `cfac_guess${i}`, redirect_uri: REDIRECT })).status).toBe(400);
+    }
     const throttled = await token(h, { grant_type: 'client_credentials' });
     expect(throttled.status).toBe(429);
     expect(throttled.body.error).toBe('slow_down');

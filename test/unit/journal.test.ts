@@ -24,4 +24,16 @@ describe('Journal', () => {
     expect(first!.body).toEqual({ a: 1 });
     expect(second!.body).toBe('not json');
   });
+
+  it('drops the oldest entries once the byte budget is spent, whatever the count', () => {
+    const j = new Journal(limits(1000, 10_000));
+    for (let i = 1; i <= 50; i++) j.record({ ...raw(i), body: 'b'.repeat(1000), bodySize: 1000 });
+    expect(j.bytes).toBeLessThanOrEqual(10_000);
+    const kept = j.list({ limit: 1000 }).map((e) => e.id);
+    expect(kept.length).toBeLessThan(11);
+    expect(kept[0]).toBe('req_50');
+    j.clear('ws_456');
+    expect(j.size).toBe(0);
+    expect(j.bytes).toBe(0);
+  });
 });

@@ -11,16 +11,18 @@ const size = (bytes: number) => (bytes >= 1024 * 1024 ? `${bytes / 1024 / 1024} 
 /** Every cap in src/limits.ts and its README row: the row must state the value the code uses. */
 const ROWS: Record<keyof typeof LIMITS, [row: string, value: string]> = {
   bodyDepth: ['JSON nesting of any body', `${LIMITS.bodyDepth} levels`],
+  bodyBytesInFlight: ['request bodies being read at once', size(LIMITS.bodyBytesInFlight)],
   deletedWorkspaceCounters: ['id counters of deleted workspaces', n(LIMITS.deletedWorkspaceCounters)],
+  idsPerWorkspace: ['ids handed out per workspace', n(LIMITS.idsPerWorkspace)],
   webhooksPerWorkspace: ['webhook subscriptions per workspace', n(LIMITS.webhooksPerWorkspace)],
-  deliveriesPerWorkspace: ['delivery records per workspace', n(LIMITS.deliveriesPerWorkspace)],
+  deliveriesPerWorkspace: ['finished delivery records per workspace', n(LIMITS.deliveriesPerWorkspace)],
   pendingPerEndpoint: ['pending deliveries per endpoint', n(LIMITS.pendingPerEndpoint)],
   attemptsInFlight: ['webhook attempts in flight', n(LIMITS.attemptsInFlight)],
   apiKeys: ['API keys', n(LIMITS.apiKeys)],
   oauthClients: ['OAuth clients', n(LIMITS.oauthClients)],
   oauthCodes: ['unused OAuth codes', n(LIMITS.oauthCodes)],
   oauthTokens: ['OAuth tokens', n(LIMITS.oauthTokens)],
-  oauthFailuresPerMinute: ['failed token requests', `${LIMITS.oauthFailuresPerMinute} per client per minute`],
+  oauthFailuresPerMinute: ['failed `/oauth` requests', `${LIMITS.oauthFailuresPerMinute} per authenticated client per minute`],
   faultRules: ['fault rules', n(LIMITS.faultRules)],
   journalBodyBytes: ['request journal', `${size(LIMITS.journalBodyBytes)} of each body`],
   journalBytes: ['request journal', size(LIMITS.journalBytes)],
@@ -47,5 +49,6 @@ describe('the README Limits table', () => {
     expect(row('named snapshots')).toContain(String(defaults.maxSnapshots));
     expect(row('request journal')).toContain(`${n(defaults.journalSize)} requests`);
     expect(row('request body')).toContain(size(defaults.bodyLimit));
+    expect(row('snapshot restored by `PUT /_mock/state`')).toContain(size(defaults.restoreLimit));
   });
 });
