@@ -1,6 +1,6 @@
 import type { Context } from 'hono';
 import { errors } from '../errors.js';
-import type { Workspace } from '../store/store.js';
+import type { Workspace } from '../store/workspace.js';
 import type { AppDeps, AppEnv } from '../types.js';
 import type { WriteContext } from './descriptors.js';
 import type { ResourceEngine } from './engine.js';

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { LIMITS } from '../limits.js';
 import type { CollectionName, Rec } from '../store/types.js';
-import type { Workspace } from '../store/store.js';
+import type { Workspace } from '../store/workspace.js';
 
 /** A field that must name an existing record of another collection. */
 export interface Reference {

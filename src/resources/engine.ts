@@ -5,7 +5,8 @@ import { enumRanks, propertiesOf, requestSchemaOf, writeDefaults } from '../open
 import type { Spec } from '../openapi/spec.js';
 import type { ValidInput } from '../openapi/validator.js';
 import { sortRecords, View, type Order, type Ranker } from '../store/collection.js';
-import type { Store, Workspace } from '../store/store.js';
+import type { Store } from '../store/store.js';
+import type { Workspace } from '../store/workspace.js';
 import type { Rec } from '../store/types.js';
 import { descriptors as allDescriptors, type ResourceDescriptor, type WriteContext } from './descriptors.js';
 import { pageEnvelope, paginate, planQuery, searchTerms } from './query.js';

@@ -3,12 +3,12 @@ import { Low, Memory } from 'lowdb';
 import type { Clock } from '../clock.js';
 import { errors } from '../errors.js';
 import { LIMITS } from '../limits.js';
-import { Collection } from './collection.js';
 import { dict, own } from './dict.js';
 import { buildFixtures, readWorkspaceInfo, type FixtureOptions } from './fixtures.js';
 import { idSuffixes } from './ids.js';
 import { openDataFile } from './data-file.js';
 import { Transactions, type ChangeSink } from './transactions.js';
+import { Workspace } from './workspace.js';
 import { ALL_SCOPES, COLLECTIONS, type ApiKeyRecord, type CollectionName, type DbData, type Plan, type WorkspaceData, type WorkspaceInfo } from './types.js';
 
 export interface StoreOptions {
@@ -26,30 +26,6 @@ export interface StoreOptions {
   maxApiKeys: number;
   /** Most records per collection per workspace. */
   maxRecords: number;
-}
-
-/** One workspace's live view: its collections with indexes, and its id source. */
-export class Workspace {
-  readonly collections: Record<CollectionName, Collection>;
-
-  constructor(readonly data: WorkspaceData, private readonly nextId: (prefix: string) => string, onChange: ChangeSink) {
-    this.collections = Object.fromEntries(
-      COLLECTIONS.map((name) => {
-        const records = data.collections[name];
-        // Records are looked up by client-given ids: the map must have no prototype.
-        if (!records || Object.getPrototypeOf(records) !== null) data.collections[name] = dict(records);
-        return [name, new Collection(data.collections[name], onChange)];
-      }),
-    ) as Record<CollectionName, Collection>;
-  }
-
-  get id(): string {
-    return this.data.workspace.id;
-  }
-
-  newId(prefix: string): string {
-    return this.nextId(prefix);
-  }
 }
 
 export const DEFAULT_KEYS = { test: 'sk_test_commflow', live: 'sk_live_commflow' } as const;

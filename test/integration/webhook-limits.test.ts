@@ -110,6 +110,15 @@ describe('webhooks respect scopes', () => {
   });
 });
 
+describe('webhook URLs', () => {
+  it('must be URLs this server can call', async () => {
+    const h = await harness();
+    const res = await h.call('POST', '/v1/webhooks', { body: { url: 'http://[fe80::1%25lo]:8080/hook', events: ['*'] } });
+    expect(res.status).toBe(422);
+    expect(res.body.error).toMatchObject({ param: 'url', code: 'invalid_url' });
+  });
+});
+
 describe('a restored snapshot', () => {
   it('sends the deliveries it left pending', async () => {
     const receiver = await startReceiver();
