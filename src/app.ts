@@ -40,14 +40,20 @@ function pipeline(deps: AppDeps): (op: Operation) => MiddlewareHandler<AppEnv>[]
   const faults = injectFaults(deps.faults);
   const admin = [sameOriginOnly(), ...(deps.config.adminToken ? [adminToken(deps.config.adminToken)] : [])];
   return (op) => {
-    const select: MiddlewareHandler<AppEnv> = async function selectOperation(c, next) {
-      c.set('op', op);
-      try {
-        await (op.public ? record(c, next) : next());
-      } finally {
-        if (op.body !== 'none' && unreadBody(c)) c.header('Connection', 'close');
+    const enter: MiddlewareHandler<AppEnv> = op.public ? (c, next) => record(c, next) : (_c, next) => next();
+    const select: MiddlewareHandler<AppEnv> = op.body === 'none'
+      ? function selectOperation(c, next) {
+        c.set('op', op);
+        return enter(c, next);
       }
-    };
+      : async function selectOperationWithBody(c, next) {
+        c.set('op', op);
+        try {
+          await enter(c, next);
+        } finally {
+          if (unreadBody(c)) c.header('Connection', 'close');
+        }
+      };
     const body = op.body === 'none' ? [] : [op.largeBody ? readRestore : readConfigured];
     // OAuth endpoints find their client credentials in the body: it is read first there.
     if (op.protocol === 'oauth') return [select, ...body, faults];

@@ -18,7 +18,6 @@ import { createLogger, type Logger } from './logger.js';
 import { buildOperations } from './openapi/operations.js';
 import { loadSpec } from './openapi/spec.js';
 import { createValidator, type Validator } from './openapi/validator.js';
-import { checkState } from './store/check.js';
 import { checkFixtures, readWorkspaceInfo, type FixtureCheck } from './store/fixtures.js';
 import { DEFAULT_KEYS, Store } from './store/store.js';
 import type { AppDeps } from './types.js';
@@ -28,7 +27,6 @@ import { RateLimiter } from './middleware/rate-limit.js';
 import { ResourceEngine } from './resources/engine.js';
 import { Dispatcher } from './webhooks/dispatcher.js';
 import { scopesOfEvent } from './webhooks/events.js';
-import { subscriptionVetter } from './webhooks/vet.js';
 
 export interface MockServer {
   /** Base URL, e.g. `http://127.0.0.1:4010`; the API lives under `${url}/v1`. */
@@ -92,6 +90,7 @@ export async function buildDeps(options: BuildOptions = {}): Promise<AppDeps> {
         throw new Error('it is not a commflow-mock data file (a JSON object with version 1, apiKeys and workspaces).');
       }
       // The default workspace exists even before its fixtures are first built (and saved).
+      const { checkState } = await import('./store/check.js');
       return checkState(await validator(), data, [defaultWorkspace]);
     },
   });
@@ -100,12 +99,14 @@ export async function buildDeps(options: BuildOptions = {}): Promise<AppDeps> {
   const eventScopes = new Map(eventTypes.map((e) => [e, scopesOfEvent(operations, e)]));
   const scopesOf = (event: string) => eventScopes.get(event) ?? scopesOfEvent(operations, event);
   const dispatcher = new Dispatcher({ store, clock, logger, retries: config.webhookRetries, timeoutMs: config.webhookTimeout, scopesOf, listener });
-  const vetSubscription = subscriptionVetter(operations, listener);
   const engine = new ResourceEngine({
     spec, store, clock,
     outbox: (ws, mutations) => dispatcher.enqueueMutations(ws, mutations),
     onCommit: () => dispatcher.kick(),
-    vet: (resource, ctx, body) => (resource === 'webhooks' ? vetSubscription(ctx, body) : undefined),
+    // Loaded on the first subscription written: a start does not pay for it.
+    vet: async (resource, ctx, body) => {
+      if (resource === 'webhooks') await (await import('./webhooks/vet.js')).subscriptionVetter(operations, listener)(ctx, body);
+    },
     maxRecords: config.maxRecords + (config.fixturesScale ?? 0),
   });
   deps = {

@@ -1,6 +1,5 @@
 import { errors } from '../errors.js';
 import type { Handler } from '../resources/actions.js';
-import { checkState } from '../store/check.js';
 import type { DbData } from '../store/types.js';
 import type { AppDeps } from '../types.js';
 
@@ -32,6 +31,7 @@ export async function exportState(deps: AppDeps, workspaceId?: string): Promise<
 
 /** Restores a snapshot exactly (checked first; nothing changes if it fails), then sends what it left pending. */
 export async function importState(deps: AppDeps, snapshot: unknown, whole: boolean): Promise<string[]> {
+  const { checkState } = await import('../store/check.js');
   const checked = checkState(await deps.validator(), snapshot, [deps.store.defaultWorkspaceId]);
   const ids = Object.keys(checked.workspaces);
   await deps.store.transaction(() => deps.store.importState(checked, whole));

@@ -78,7 +78,10 @@ export function readBody(limit: number, budget: BodyBudget): MiddlewareHandler<A
     if (sized && declared > limit) refuse(c, limit);
     const release = await budget.take(sized ? declared : limit);
     try {
-      c.req.raw = new Request(raw, { body: await collect(c, raw.body, limit) });
+      // A sized body cannot run past its Content-Length (Node frames it): read it as it is, once
+      // (Hono keeps the text for later steps). A chunked one is collected within the limit.
+      if (sized) await c.req.text();
+      else c.req.raw = new Request(raw, { body: await collect(c, raw.body, limit) });
       c.set('bodyRead', true);
       return await next();
     } finally {

@@ -6,7 +6,6 @@ import { LIMITS } from '../limits.js';
 import { dict, own } from './dict.js';
 import { buildFixtures, readWorkspaceInfo, type FixtureOptions } from './fixtures.js';
 import { idSuffixes } from './ids.js';
-import { openDataFile } from './data-file.js';
 import { Transactions, type ChangeSink } from './transactions.js';
 import { Workspace } from './workspace.js';
 import { ALL_SCOPES, COLLECTIONS, type ApiKeyRecord, type CollectionName, type DbData, type Plan, type WorkspaceData, type WorkspaceInfo } from './types.js';
@@ -77,6 +76,8 @@ export class Store {
     });
     let db: Low<DbData>;
     if (opts.dataFile) {
+      // Loaded only with --data: a start in memory does not pay for it.
+      const { openDataFile } = await import('./data-file.js');
       const file = await openDataFile(opts.dataFile, opts.accept ?? (async (d) => d as DbData));
       db = new Low<DbData>(file.adapter, initial());
       if (file.data) {

@@ -12,7 +12,7 @@ import { failureOf, recordAttempt, type AttemptResult } from './attempt.js';
 import { eventsFor, subscribed, type WebhookEvent } from './events.js';
 import { AgentPool, post } from './post.js';
 import { sign } from './signing.js';
-import { guardedLookup, portOf, reachesSelf, type Listener } from './targets.js';
+import type { Listener } from './targets.js';
 import { Waiter } from './waiter.js';
 
 export interface DispatcherOptions {
@@ -237,6 +237,7 @@ export class Dispatcher {
     try {
       const target = new URL(url);
       // Names are checked when they resolve (guardedLookup); addresses and loopback names here.
+      const { guardedLookup, portOf, reachesSelf } = await import('./targets.js');
       const literal = isIP(target.hostname.replace(/^\[|\]$/g, '')) || isLoopbackHost(target.hostname);
       if (literal && (await reachesSelf(url, this.opts.listener()))) throw new Error('Not sent: the URL reaches this server itself.');
       const body = JSON.stringify(d.payload);

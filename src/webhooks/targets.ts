@@ -1,8 +1,11 @@
-import { lookup, type LookupAddress } from 'node:dns';
-import { lookup as lookupAsync } from 'node:dns/promises';
+import type { LookupAddress } from 'node:dns';
 import { isIP } from 'node:net';
-import { networkInterfaces } from 'node:os';
+import type { NetworkInterfaceInfo } from 'node:os';
 import { isLoopbackHost } from '../loopback.js';
+
+// node:dns and node:os are loaded on first use: start-up does not pay for them (~8 ms).
+let interfaces: NetworkInterfaceInfo[] | undefined;
+const loadInterfaces = async () => (interfaces ??= Object.values((await import('node:os')).networkInterfaces()).flatMap((l) => l ?? []));
 
 /** Where this server listens (a webhook must not reach it: a tenant could drive /_mock). */
 export interface Listener {
@@ -21,11 +24,11 @@ function plain(address: string): string {
   return `${hi >> 8}.${hi & 255}.${lo >> 8}.${lo & 255}`;
 }
 
-/** Loopback, unspecified, or an address of one of this machine's interfaces. */
-export function isOwnAddress(address: string): boolean {
+/** Loopback, unspecified, or an address of one of this machine's interfaces (read once, on first use). */
+export async function isOwnAddress(address: string): Promise<boolean> {
   const a = plain(address);
   if (isLoopbackHost(a) || a === '0.0.0.0' || a === '::' || a === '0:0:0:0:0:0:0:1') return true;
-  return Object.values(networkInterfaces()).some((list) => list?.some((i) => plain(i.address) === a));
+  return (await loadInterfaces()).some((i) => plain(i.address) === a);
 }
 
 function portOf(url: URL): number {
@@ -49,13 +52,15 @@ export async function reachesSelf(url: string, listener: Listener | undefined, t
   const host = plain(target.hostname);
   if (host === plain(listener.host) || isLoopbackHost(host)) return true;
   if (isIP(host)) return isOwnAddress(host);
+  const { lookup } = await import('node:dns/promises');
   let timer: NodeJS.Timeout | undefined;
   const found = await Promise.race([
-    lookupAsync(host, { all: true }).catch(() => [] as LookupAddress[]),
+    lookup(host, { all: true }).catch(() => [] as LookupAddress[]),
     new Promise<LookupAddress[]>((resolve) => (timer = setTimeout(() => resolve([]), timeoutMs))),
   ]);
   clearTimeout(timer);
-  return found.some((a) => isOwnAddress(a.address));
+  for (const a of found) if (await isOwnAddress(a.address)) return true;
+  return false;
 }
 
 type LookupCallback = (err: NodeJS.ErrnoException | null, address: string | LookupAddress[], family?: number) => void;
@@ -66,16 +71,21 @@ type LookupCallback = (err: NodeJS.ErrnoException | null, address: string | Look
  */
 export function guardedLookup(listener: () => Listener | undefined, port: number) {
   return (hostname: string, options: object, callback: LookupCallback): void => {
-    lookup(hostname, { ...options, all: true }, (err, addresses) => {
-      if (err) return callback(err, []);
+    const resolve = async () => {
+      const { lookup } = await import('node:dns/promises');
+      const addresses = await lookup(hostname, { ...options, all: true });
       const own = listener();
-      if (own && port === own.port && addresses.some((a) => isOwnAddress(a.address))) {
-        const refused = Object.assign(new Error('the URL reaches this server itself'), { code: 'ESELF' });
-        return callback(refused, []);
+      if (own && port === own.port) {
+        for (const a of addresses) {
+          if (await isOwnAddress(a.address)) throw Object.assign(new Error('the URL reaches this server itself'), { code: 'ESELF' });
+        }
       }
-      if ((options as { all?: boolean }).all) return callback(null, addresses);
-      return callback(null, addresses[0]!.address, addresses[0]!.family);
-    });
+      return addresses;
+    };
+    resolve().then(
+      (addresses) => ((options as { all?: boolean }).all ? callback(null, addresses) : callback(null, addresses[0]!.address, addresses[0]!.family)),
+      (err: NodeJS.ErrnoException) => callback(err, []),
+    );
   };
 }
 
