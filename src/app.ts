@@ -7,7 +7,7 @@ import { oauthHandlers } from './auth/oauth-routes.js';
 import { registerDocs } from './docs/routes.js';
 import { errors, renderError } from './errors.js';
 import { authenticate } from './middleware/auth.js';
-import { BodyBudget, readBody, unreadBody } from './middleware/body.js';
+import { BodyBudget, closeAfterAnswer, readBody, unreadBody } from './middleware/body.js';
 import { LIMITS } from './limits.js';
 import { injectFaults } from './middleware/faults.js';
 import { sameOriginOnly } from './middleware/same-origin.js';
@@ -29,16 +29,20 @@ import type { AppDeps, AppEnv } from './types.js';
  * limit and the budget of bodies in flight; a body nobody read closes its connection.
  */
 function pipeline(deps: AppDeps): (op: Operation) => MiddlewareHandler<AppEnv>[] {
-  const budget = new BodyBudget(LIMITS.bodyBytesInFlight);
-  const readConfigured = readBody(deps.config.bodyLimit, budget);
-  const readRestore = readBody(deps.config.restoreLimit, budget);
+  // Two budgets: bodies of authenticated /v1 requests, and bodies of the routes anyone may call
+  // (/_mock without --admin-token, /oauth before its client is known). Neither starves the other.
+  const apiBudget = new BodyBudget(LIMITS.bodyBytesInFlight);
+  const openBudget = new BodyBudget(LIMITS.openBodyBytesInFlight);
+  const readApi = readBody(deps.config.bodyLimit, apiBudget);
+  const readOpen = readBody(deps.config.bodyLimit, openBudget);
+  const readRestore = readBody(deps.config.restoreLimit, openBudget);
   const auth = authenticate(deps.keys, deps.oauth, deps.config.plan);
   const check = validate(deps.validator);
   const prefer = simulate(deps.validator);
   const record = journal(deps.journal, deps.clock);
   const limit = deps.config.rateLimit ? [rateLimit({ limiter: deps.limiter, bucketOf: (token) => rateBucketOf(deps, token), defaultPlan: deps.config.plan })] : [];
   const faults = injectFaults(deps.faults);
-  const admin = [sameOriginOnly(), ...(deps.config.adminToken ? [adminToken(deps.config.adminToken)] : [])];
+  const admin = [sameOriginOnly(() => deps.listener), ...(deps.config.adminToken ? [adminToken(deps.config.adminToken)] : [])];
   return (op) => {
     const enter: MiddlewareHandler<AppEnv> = op.public ? (c, next) => record(c, next) : (_c, next) => next();
     const select: MiddlewareHandler<AppEnv> = op.body === 'none'
@@ -51,10 +55,10 @@ function pipeline(deps: AppDeps): (op: Operation) => MiddlewareHandler<AppEnv>[]
         try {
           await enter(c, next);
         } finally {
-          if (unreadBody(c)) c.header('Connection', 'close');
+          if (unreadBody(c)) closeAfterAnswer(c);
         }
       };
-    const body = op.body === 'none' ? [] : [op.largeBody ? readRestore : readConfigured];
+    const body = op.body === 'none' ? [] : [op.largeBody ? readRestore : op.public && op.protocol === 'api' ? readApi : readOpen];
     // OAuth endpoints find their client credentials in the body: it is read first there.
     if (op.protocol === 'oauth') return [select, ...body, faults];
     if (!op.public) return [select, ...(op.id === 'mockHealth' ? [] : admin), ...body, check];

@@ -3,8 +3,10 @@
  * lists them; the ones a user may need to raise are flags in config.ts instead).
  */
 export const LIMITS = {
-  /** Bytes of request bodies being read at once, all requests together (beyond, a body waits). */
+  /** Bytes of authenticated /v1 request bodies held at once (beyond, a body waits). */
   bodyBytesInFlight: 64 * 1024 * 1024,
+  /** Bytes of /_mock and /oauth request bodies held at once (beyond, a body waits). */
+  openBodyBytesInFlight: 48 * 1024 * 1024,
   /** Nesting of any JSON request body, checked before it is parsed. */
   bodyDepth: 64,
   /** Id counters kept for deleted workspaces (so a restored one never reuses an id). */

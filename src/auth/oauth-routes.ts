@@ -146,7 +146,8 @@ export function oauthHandlers(deps: AppDeps): Record<string, Handler> {
       } catch (err) {
         // An authenticated client's failures count towards its throttle (RFC 6749 §10.10: guessing
         // codes and tokens); failed client authentication does not, so nobody can lock a client out.
-        if (client && err instanceof OAuthError && err.status !== 429) oauth.failed(client.client_id);
+        // A public client is named by its id alone, which anyone can send: its failures are not counted.
+        if (client && !client.public && err instanceof OAuthError && err.status !== 429) oauth.failed(client.client_id);
         return fail(c, err);
       }
     };

@@ -3,9 +3,9 @@ import { errors } from '../errors.js';
 import type { AppEnv } from '../types.js';
 
 /**
- * The bytes of request bodies being read at once, all requests together. Past it, a body
- * waits for its turn (unread, in the kernel's buffers) instead of growing the heap; a client
- * that never finishes sending is dropped by the request timeout.
+ * The bytes of request bodies held at once (from reading them to answering their request).
+ * Past it, a body waits for its turn (unread, in the kernel's buffers) instead of growing the
+ * heap; a client that never finishes sending is dropped by the request timeout.
  */
 export class BodyBudget {
   private free: number;
@@ -18,15 +18,18 @@ export class BodyBudget {
   /** Resolves, once `bytes` are free, with the function that gives them back. */
   async take(wanted: number): Promise<() => void> {
     const bytes = Math.min(Math.max(0, wanted), this.total);
-    if (this.waiting.length === 0 && this.free >= bytes) this.free -= bytes;
+    if (this.free >= bytes) this.free -= bytes;
     else await new Promise<void>((resolve) => this.waiting.push({ bytes, resolve }));
     let given = false;
     return () => {
       if (given) return;
       given = true;
       this.free += bytes;
-      while (this.waiting.length && this.free >= this.waiting[0]!.bytes) {
-        const next = this.waiting.shift()!;
+      // First fit: a small body does not wait behind a large one that does not fit yet.
+      for (let i = 0; i < this.waiting.length && this.free > 0; i++) {
+        const next = this.waiting[i]!;
+        if (next.bytes > this.free) continue;
+        this.waiting.splice(i--, 1);
         this.free -= next.bytes;
         next.resolve();
       }
@@ -40,9 +43,25 @@ export class BodyBudget {
 
 function refuse(c: Context<AppEnv>, limit: number): never {
   c.set('bodyRefused', true);
-  // The rest of the body is not read: close the connection instead of draining it.
-  c.header('Connection', 'close');
   throw errors.payloadTooLarge(limit);
+}
+
+/**
+ * Closes the connection once the answer is out, without reading the rest of the body: the
+ * server sends its FIN and lingers 2 s (what arrives meanwhile is dropped), so the client
+ * reads the answer instead of a reset. In-process, `Connection: close` says the same.
+ */
+export function closeAfterAnswer(c: Context<AppEnv>): void {
+  const env = c.env as { incoming?: { socket?: { end(): void; destroy(): void } }; outgoing?: { once(e: 'finish', f: () => void): void } } | undefined;
+  const socket = env?.incoming?.socket;
+  if (!socket || !env?.outgoing) {
+    c.header('Connection', 'close');
+    return;
+  }
+  env.outgoing.once('finish', () => {
+    socket.end();
+    setTimeout(() => socket.destroy(), 2_000).unref();
+  });
 }
 
 /** Reads a stream into one buffer, refusing it past `limit` bytes. */
@@ -90,8 +109,9 @@ export function readBody(limit: number, budget: BodyBudget): MiddlewareHandler<A
   };
 }
 
-/** Whether a request came with a body that nobody read (its connection is then closed, not drained). */
+/** Whether a request came with a body that nobody read, or refused (its connection is then closed, not drained). */
 export function unreadBody(c: Context<AppEnv>): boolean {
+  if (c.get('bodyRefused')) return true;
   if (c.get('bodyRead')) return false;
   const length = c.req.header('content-length');
   return (length !== undefined && length !== '0') || c.req.header('transfer-encoding') !== undefined;

@@ -34,7 +34,8 @@ export function journal(log: Journal, clock: Clock): MiddlewareHandler<AppEnv> {
     } finally {
       // Only a body the pipeline read is shown (a refused request's body is never read at all).
       const text = c.get('bodyRead') ? await c.req.text().catch(() => null) : null;
-      const size = text === null ? Number(c.req.header('content-length')) || 0 : Buffer.byteLength(text);
+      const declared = c.req.header('content-length') ?? '';
+      const size = text === null ? (/^\d{1,15}$/.test(declared) ? Number(declared) : 0) : Buffer.byteLength(text);
       const incoming = (c.env as { incoming?: { rawHeaders?: string[] } } | undefined)?.incoming;
       log.record({
         at, method: c.req.method, url: c.req.url, headers: incoming?.rawHeaders ?? c.req.raw.headers,

@@ -333,9 +333,13 @@ export class Store {
     const copy = normalise(snapshot);
     this.withinLimits(copy, whole);
     const counters = dict(this.db.data.idCounters);
-    for (const [id, n] of Object.entries(copy.idCounters ?? {})) counters[id] = Math.max(n, own(counters, id) ?? 0);
+    // Only the counters of the workspaces it holds: others mean nothing, and would only grow.
+    for (const [id, n] of Object.entries(copy.idCounters ?? {})) {
+      if (Object.hasOwn(copy.workspaces, id)) counters[id] = Math.max(n, own(counters, id) ?? 0);
+    }
     if (whole) {
       this.replaceAll({ ...copy, idCounters: counters });
+      this.forgetCounters();
       return;
     }
     const ids = new Set(Object.keys(copy.workspaces));
@@ -347,6 +351,7 @@ export class Store {
     for (const id of ids) this.setWorkspace(id, copy.workspaces[id]);
     this.setKeys([...kept, ...copy.apiKeys]);
     this.setCounters(counters);
+    this.forgetCounters();
   }
 
   /** A restore is held to the same caps as the writes that could have built its state. */

@@ -259,6 +259,24 @@ describe('the control plane is not a web page\'s, nor a webhook\'s, to drive', (
     expect(locked.output()).not.toContain('WARNING');
   });
 
+  it('refuses, when bound to loopback, a control request whose Host is another name (DNS rebinding)', async () => {
+    const cli = await start([]);
+    const port = new URL(cli.url).port;
+    const { request } = await import('node:http');
+    const ask = (host: string, method = 'GET', path = '/_mock/api-keys') => new Promise<number>((resolve, reject) => {
+      const req = request({ host: '127.0.0.1', port, method, path, headers: { host, origin: `http://${host}` } }, (res) => {
+        res.resume();
+        resolve(res.statusCode ?? 0);
+      });
+      req.on('error', reject);
+      req.end();
+    });
+    expect(await ask(`attacker.example:${port}`)).toBe(403);
+    expect(await ask(`attacker.example:${port}`, 'POST', '/_mock/reset')).toBe(403);
+    expect(await ask(`localhost:${port}`)).toBe(200);
+    expect(await ask(`127.0.0.1:${port}`)).toBe(200);
+  });
+
   it('refuses webhook URLs that reach this server, in any spelling, and never follows redirects', async () => {
     const cli = await start([]);
     const port = new URL(cli.url).port;

@@ -106,4 +106,16 @@ describe('a partial restore', () => {
     const small = await harness({ restoreLimit: 10_000 });
     expect((await small.call('PUT', '/_mock/state', { key: null, body: state.text })).status).toBe(413);
   });
+
+  it('takes id counters only for the workspaces it holds, and only within bounds', async () => {
+    const h = await harness();
+    const state = (await h.get('/_mock/state', { key: null })).body;
+    const huge = await h.call('PUT', '/_mock/state', { key: null, body: { ...state, idCounters: { ws_456: 1_000_000_000_000 } } });
+    expect(huge.status).toBe(422);
+    expect(huge.body.error.param).toBe('idCounters.ws_456');
+    const stray = Object.fromEntries(Array.from({ length: 1000 }, (_, i) => [`ws_stray${i}`, 5]));
+    expect((await h.call('PUT', '/_mock/state', { key: null, body: { ...state, idCounters: stray } })).status).toBe(200);
+    expect(h.deps.store.idCountersOf(['ws_stray1'])).toEqual({ ws_stray1: 0 });
+    expect((await h.call('POST', '/v1/tickets', { body: { subject: 'still writable' } })).status).toBe(201);
+  });
 });

@@ -177,6 +177,16 @@ describe('OAuth as the RFCs say', () => {
     expect((await token(h, { grant_type: 'client_credentials' })).status).toBe(200);
   });
 
+  it('a public client, named by its id alone, is never throttled by failures others can cause', async () => {
+    const h = await harness();
+    const c = await h.call('POST', '/_mock/oauth-clients', { key: null, body: { redirect_uris: [REDIRECT], public: true } });
+    const id = c.body.data.client_id as string;
+    for (let i = 0; i <= LIMITS.oauthFailuresPerMinute; i++) {
+      const guess = await h.call('POST', '/oauth/token', { key: null, headers: form, body: `grant_type=authorization_code&client_id=${id}&code=bogus${i}&redirect_uri=${REDIRECT}` });
+      expect(guess.status).toBe(400);
+    }
+  });
+
   it('clients of a deleted workspace issue nothing, and their tokens stop working', async () => {
     const h = await harness();
     const ws = (await h.call('POST', '/_mock/workspaces', { key: null, body: {} })).body.data;

@@ -11,7 +11,8 @@ const size = (bytes: number) => (bytes >= 1024 * 1024 ? `${bytes / 1024 / 1024} 
 /** Every cap in src/limits.ts and its README row: the row must state the value the code uses. */
 const ROWS: Record<keyof typeof LIMITS, [row: string, value: string]> = {
   bodyDepth: ['JSON nesting of any body', `${LIMITS.bodyDepth} levels`],
-  bodyBytesInFlight: ['request bodies being read at once', size(LIMITS.bodyBytesInFlight)],
+  bodyBytesInFlight: ['request bodies held at once, `/v1`', size(LIMITS.bodyBytesInFlight)],
+  openBodyBytesInFlight: ['request bodies held at once, `/_mock` and `/oauth`', size(LIMITS.openBodyBytesInFlight)],
   deletedWorkspaceCounters: ['id counters of deleted workspaces', n(LIMITS.deletedWorkspaceCounters)],
   idsPerWorkspace: ['ids handed out per workspace', n(LIMITS.idsPerWorkspace)],
   webhooksPerWorkspace: ['webhook subscriptions per workspace', n(LIMITS.webhooksPerWorkspace)],
