@@ -1,10 +1,9 @@
 import { Hono, type MiddlewareHandler } from 'hono';
 import { cors } from 'hono/cors';
-import { controlHandlers } from './control/handlers.js';
-import { workspaceHandlers, type NamedSnapshot } from './control/workspaces.js';
+import type { AppEnv, Handler } from './context.js';
+import type { NamedSnapshot } from './control.js';
+import type { AppDeps } from './deps.js';
 import { adminToken } from './middleware/admin-token.js';
-import { oauthHandlers } from './auth/oauth-routes.js';
-import { registerDocs } from './docs/routes.js';
 import { errors, renderError } from './errors.js';
 import { authenticate } from './middleware/auth.js';
 import { BodyBudget, closeAfterAnswer, readBody, unreadBody } from './middleware/body.js';
@@ -17,9 +16,12 @@ import { rateLimit } from './middleware/rate-limit.js';
 import { latency } from './middleware/latency.js';
 import { validate } from './middleware/validate.js';
 import type { Operation } from './openapi/operations.js';
-import { resourceHandlers, type Handler } from './resources/actions.js';
+import { controlRoutes } from './routes/control.js';
+import { registerDocs } from './routes/docs.js';
+import { oauthRoutes } from './routes/oauth.js';
+import { resourceRoutes } from './routes/resources.js';
+import { workspaceRoutes } from './routes/workspaces.js';
 import type { Plan } from './store/types.js';
-import type { AppDeps, AppEnv } from './types.js';
 
 /**
  * The steps of each operation, in one fixed order: journal → rate limit → faults → admin token →
@@ -81,7 +83,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   const { operations } = deps;
   const snapshots = new Map<string, NamedSnapshot>();
   const handlers: Record<string, Handler> = {
-    ...resourceHandlers(deps, deps.engine), ...controlHandlers(deps), ...workspaceHandlers(deps, snapshots), ...oauthHandlers(deps),
+    ...resourceRoutes(deps, deps.engine), ...controlRoutes(deps), ...workspaceRoutes(deps, snapshots), ...oauthRoutes(deps),
   };
   const missing = operations.filter((op) => !handlers[op.id]).map((op) => op.id);
   if (missing.length) throw new Error(`openapi.yaml has operations without a handler: ${missing.join(', ')}`);

@@ -1,7 +1,8 @@
 export { createApp } from './app.js';
-export { buildDeps, startServer, startServer as createMockServer } from './server.js';
-export type { MockServer, BuildOptions, Snapshot } from './server.js';
-export type { JournalEntry, JournalQuery } from './middleware/journal.js';
+export { buildDeps, type BuildOptions } from './deps.js';
+export { startServer, startServer as createMockServer } from './server.js';
+export type { MockServer, Snapshot } from './server.js';
+export type { JournalEntry, JournalQuery } from './middleware/journal-log.js';
 export type { Config } from './config.js';
 export type { Clock } from './clock.js';
 export type { ErrorBody, ErrorType } from './errors.js';

@@ -1,4 +1,5 @@
-import { startServer, type BuildOptions } from './server.js';
+import type { BuildOptions } from './deps.js';
+import { startServer } from './server.js';
 
 /** The part of vitest's TestProject a globalSetup needs (no runtime import of vitest). */
 interface Provider {

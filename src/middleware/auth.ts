@@ -4,7 +4,7 @@ import type { ApiKeys } from '../auth/keys.js';
 import { errors, redact } from '../errors.js';
 import type { OAuthServer } from '../auth/oauth.js';
 import type { Plan } from '../store/types.js';
-import type { AppEnv, Principal } from '../types.js';
+import type { AppEnv, Principal } from '../context.js';
 
 function fromApiKey(keys: ApiKeys, secret: string): Principal | undefined {
   const key = keys.find(secret);

@@ -1,6 +1,6 @@
 import type { Context, MiddlewareHandler } from 'hono';
 import { errors } from '../errors.js';
-import type { AppEnv } from '../types.js';
+import type { AppEnv } from '../context.js';
 
 /**
  * The bytes of request bodies held at once (from reading them to answering their request).

@@ -1,11 +1,9 @@
 import type { MiddlewareHandler } from 'hono';
 import type { Clock } from '../clock.js';
 import { LIMITS } from '../limits.js';
-import type { AppEnv } from '../types.js';
+import type { AppEnv } from '../context.js';
 import type { Journal } from './journal-log.js';
 
-export { Journal } from './journal-log.js';
-export type { JournalEntry, JournalQuery } from './journal-log.js';
 
 /**
  * The first bytes of a body, as a string of its own: a plain slice would keep the whole body

@@ -2,7 +2,7 @@ import type { MiddlewareHandler } from 'hono';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { errors } from '../errors.js';
 import type { Validator } from '../openapi/validator.js';
-import type { AppEnv } from '../types.js';
+import type { AppEnv } from '../context.js';
 
 export interface Preferences {
   code?: number;

@@ -3,7 +3,7 @@ import { errors } from '../errors.js';
 import { LIMITS } from '../limits.js';
 import { nestedDeeperThan } from '../openapi/json-depth.js';
 import type { Validator } from '../openapi/validator.js';
-import type { AppEnv } from '../types.js';
+import type { AppEnv } from '../context.js';
 
 const JSON_TYPE = /^application\/(?:[\w.+-]+\+)?json$/i;
 

@@ -1,8 +1,7 @@
 import { createApp } from '../../src/app.js';
 import { createClock, type Clock } from '../../src/clock.js';
 import { createLogger } from '../../src/logger.js';
-import { buildDeps, type BuildOptions } from '../../src/server.js';
-import type { AppDeps } from '../../src/types.js';
+import { buildDeps, type AppDeps, type BuildOptions } from '../../src/deps.js';
 import { assertMatchesSpec } from './spec-check.js';
 
 export const TEST_KEY = 'sk_test_commflow';

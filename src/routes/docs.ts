@@ -3,7 +3,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import type { Hono } from 'hono';
 import { specYamlPath, type Spec } from '../openapi/spec.js';
-import type { AppEnv } from '../types.js';
+import type { AppEnv } from '../context.js';
 import { DEFAULT_KEYS } from '../store/store.js';
 
 const ASSETS: Record<string, string> = {

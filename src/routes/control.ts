@@ -1,25 +1,14 @@
-import { CLOCK_RANGE, inClockRange, parseInstant, toIso } from '../clock.js';
-import { errors } from '../errors.js';
 import type { NewKey } from '../auth/keys.js';
-import type { FaultRule } from '../middleware/faults.js';
-import type { JournalQuery } from '../middleware/journal.js';
-import type { Handler } from '../resources/actions.js';
-import type { Rec } from '../store/types.js';
-import type { AppDeps } from '../types.js';
+import { CLOCK_RANGE, inClockRange, parseInstant, toIso } from '../clock.js';
+import type { Handler } from '../context.js';
+import { listDeliveries, resetAll, resetWorkspace } from '../control.js';
+import type { AppDeps } from '../deps.js';
+import { errors } from '../errors.js';
+import type { FaultRule } from '../middleware/fault-rules.js';
+import type { JournalQuery } from '../middleware/journal-log.js';
 import { VERSION } from '../version.js';
 import { readOperationOf } from '../webhooks/events.js';
 
-/** Back to the start: fixtures, default keys, empty journal, no faults, fresh windows, real time. */
-export async function resetAll(deps: AppDeps): Promise<void> {
-  const fixtures = (await deps.store.resetData(deps.store.defaultWorkspaceId))!;
-  await deps.store.transaction(() => deps.store.reset(fixtures));
-  deps.clock.reset();
-  deps.journal.clear();
-  deps.faults.clear();
-  deps.limiter.reset();
-  deps.dispatcher.clear();
-  deps.oauth.reset();
-}
 
 /** A spec-valid example of the resource an event is about (`ticket.created` → a Ticket). */
 async function exampleOf(deps: AppDeps, event: string): Promise<Record<string, unknown>> {
@@ -28,52 +17,13 @@ async function exampleOf(deps: AppDeps, event: string): Promise<Record<string, u
   return ((await deps.validator()).mock(op, 200) as { data: Record<string, unknown> }).data;
 }
 
-/** One workspace back to its fixtures (its keys stay valid); false if there is no such workspace. */
-export async function resetWorkspace(deps: AppDeps, id: string): Promise<boolean> {
-  const data = deps.store.has(id) ? await deps.store.resetData(id) : undefined;
-  if (!data) return false;
-  const replaced = await deps.store.transaction(() => {
-    // Deleted while its fixtures were being built: it stays deleted.
-    if (!deps.store.has(id)) return false;
-    deps.store.replaceWorkspace(id, data);
-    return true;
-  });
-  if (!replaced) return false;
-  deps.journal.clear(id);
-  deps.dispatcher.clear(id);
-  return true;
-}
-
-/** Webhook deliveries with their attempts, newest first (of one workspace, or all in use), at most `limit`. */
-export async function listDeliveries(
-  deps: AppDeps,
-  workspaceId?: string,
-  filter: (d: Rec) => boolean = () => true,
-  limit = Infinity,
-): Promise<Rec[]> {
-  const out: Rec[] = [];
-  for (const ws of deps.store.loadedWorkspaces()) {
-    if (workspaceId !== undefined && ws.id !== workspaceId) continue;
-    // Each workspace's view is already newest first: take at most `limit` from each, then merge.
-    let taken = 0;
-    for (const d of ws.collections.deliveries.sorted('created_at', 'desc').records) {
-      if (taken >= limit) break;
-      if (!filter(d)) continue;
-      out.push(d);
-      taken++;
-    }
-  }
-  out.sort((a, b) => (a.created_at < b.created_at ? 1 : a.created_at > b.created_at ? -1 : 0));
-  return out.slice(0, limit);
-}
-
 function clockState(deps: AppDeps) {
   const now = deps.clock.now();
   return { data: { now: new Date(now).toISOString(), frozen: deps.clock.frozen, offset_ms: Math.round(now - Date.now()) } };
 }
 
-/** The /_mock control plane (described in openapi.yaml under "Mock control"). */
-export function controlHandlers(deps: AppDeps): Record<string, Handler> {
+/** The /_mock control plane (described in openapi.yaml under "Mock control"): health, reset, keys, clock, faults, webhooks, journal, OAuth clients. */
+export function controlRoutes(deps: AppDeps): Record<string, Handler> {
   return {
     mockHealth: (c) =>
       c.json({ data: { status: 'ok', version: VERSION, uptime_ms: Math.max(0, Math.round(performance.now() - deps.startedAt)) } }),
@@ -156,6 +106,14 @@ export function controlHandlers(deps: AppDeps): Record<string, Handler> {
       deps.dispatcher.kick();
       return c.json({ data: fired }, 201);
     },
+
+    mockCreateOAuthClient: (c) => {
+      const body = c.get('input').body as { name?: string; redirect_uris: string[]; public?: boolean; workspace_id?: string };
+      const workspace = body.workspace_id ?? deps.store.defaultWorkspaceId;
+      if (!deps.store.has(workspace)) throw errors.unknownWorkspace(workspace);
+      return c.json({ data: deps.oauth.createClient({ ...body, workspace_id: workspace }) }, 201);
+    },
+    mockListOAuthClients: (c) => c.json({ data: deps.oauth.listClients() }),
 
     mockListRequests: (c) => c.json({ data: deps.journal.list(c.get('input').query as JournalQuery) }),
     mockClearRequests: (c) => {

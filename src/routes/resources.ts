@@ -1,15 +1,14 @@
 import type { Context } from 'hono';
+import type { AppEnv, Handler } from '../context.js';
+import type { AppDeps } from '../deps.js';
 import { errors } from '../errors.js';
+import type { WriteContext } from '../resources/descriptors.js';
+import type { ResourceEngine } from '../resources/engine.js';
+import { listJson, oneJson } from '../resources/json.js';
 import type { Workspace } from '../store/workspace.js';
-import type { AppDeps, AppEnv } from '../types.js';
-import type { WriteContext } from './descriptors.js';
-import type { ResourceEngine } from './engine.js';
-import { listJson, oneJson } from './json.js';
 
 /** Hono takes ownership of a headers object passed to c.body(), so each response gets its own. */
 const jsonType = () => ({ 'content-type': 'application/json' });
-
-export type Handler = (c: Context<AppEnv>) => Promise<Response> | Response;
 
 type Action = 'list' | 'get' | 'create' | 'replace' | 'update' | 'delete';
 
@@ -60,7 +59,7 @@ function writeContext(c: Context<AppEnv>, ws: Workspace, deps: AppDeps): WriteCo
 }
 
 /** Handlers for every resource operation, all through the one engine. */
-export function resourceHandlers(deps: AppDeps, engine: ResourceEngine): Record<string, Handler> {
+export function resourceRoutes(deps: AppDeps, engine: ResourceEngine): Record<string, Handler> {
   const handlers: Record<string, Handler> = {};
   for (const [operationId, [resource, action]] of Object.entries(RESOURCE_ACTIONS)) {
     handlers[operationId] = async (c) => {

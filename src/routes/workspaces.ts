@@ -1,53 +1,12 @@
+import type { Handler } from '../context.js';
+import { createWorkspace, exportState, importState, type NamedSnapshot } from '../control.js';
+import type { AppDeps } from '../deps.js';
 import { errors } from '../errors.js';
-import type { Handler } from '../resources/actions.js';
-import type { DbData } from '../store/types.js';
-import type { AppDeps } from '../types.js';
-
-export interface NamedSnapshot {
-  name: string;
-  snapshot: DbData;
-  whole: boolean;
-  created_at: string;
-}
-
-/** A new workspace with a test and a live key, all scopes: all of it lands, or none. */
-export async function createWorkspace(deps: AppDeps, opts: { name?: string; seed?: number; fixtures?: 'default' | 'empty' } = {}) {
-  const id = deps.store.newWorkspaceId();
-  const name = opts.name ?? `Workspace ${deps.store.storedWorkspaceIds().length + 1}`;
-  const data = await deps.store.freshData({ id, name, created_at: deps.clock.iso() }, opts.seed ?? deps.config.seed, opts.fixtures ?? 'default');
-  return deps.store.transaction(() => {
-    const ws = deps.store.addWorkspace(data);
-    const test = deps.keys.create({ workspace_id: ws.id, mode: 'test', name: `${name} test key` });
-    const live = deps.keys.create({ workspace_id: ws.id, mode: 'live', name: `${name} live key` });
-    return { workspace: ws.data.workspace, api_key: test.key, live_api_key: live.key };
-  });
-}
-
-export async function exportState(deps: AppDeps, workspaceId?: string): Promise<DbData> {
-  const state = await deps.store.exportState(workspaceId);
-  if (!state) throw errors.notFound('workspace', workspaceId ?? '', 'workspace_id');
-  return state;
-}
-
-/** Restores a snapshot exactly (checked first; nothing changes if it fails), then sends what it left pending. */
-export async function importState(deps: AppDeps, snapshot: unknown, whole: boolean): Promise<string[]> {
-  const { checkState } = await import('../store/check.js');
-  const checked = checkState(await deps.validator(), snapshot, [deps.store.defaultWorkspaceId]);
-  const ids = Object.keys(checked.workspaces);
-  await deps.store.transaction(() => deps.store.importState(checked, whole));
-  if (whole) deps.dispatcher.clear();
-  else for (const id of ids) deps.dispatcher.clear(id);
-  for (const id of whole ? deps.store.storedWorkspaceIds() : ids) {
-    const ws = await deps.store.workspace(id);
-    if (ws) deps.dispatcher.recover(ws);
-  }
-  return ids;
-}
 
 const described = (s: NamedSnapshot) => ({ name: s.name, workspaces: Object.keys(s.snapshot.workspaces), created_at: s.created_at });
 
 /** Workspaces, snapshots and state: the test-isolation part of the control plane. */
-export function workspaceHandlers(deps: AppDeps, snapshots: Map<string, NamedSnapshot>): Record<string, Handler> {
+export function workspaceRoutes(deps: AppDeps, snapshots: Map<string, NamedSnapshot>): Record<string, Handler> {
   return {
     mockListWorkspaces: async (c) => c.json({ data: await deps.store.workspaceList() }),
     mockCreateWorkspace: async (c) => c.json({ data: await createWorkspace(deps, c.get('input').body) }, 201),

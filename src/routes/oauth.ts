@@ -1,11 +1,10 @@
 import type { Context } from 'hono';
-import { errors } from '../errors.js';
-import type { Handler } from '../resources/actions.js';
-import type { AppDeps, AppEnv } from '../types.js';
+import { OAuthError, type OAuthClient } from '../auth/oauth.js';
+import type { AppEnv, Handler } from '../context.js';
+import type { AppDeps } from '../deps.js';
 import { LIMITS } from '../limits.js';
-import { dict } from '../store/dict.js';
 import { nestedDeeperThan } from '../openapi/json-depth.js';
-import { OAuthError, type OAuthClient } from './oauth.js';
+import { dict } from '../store/dict.js';
 
 const NO_STORE = { 'Cache-Control': 'no-store', Pragma: 'no-cache' };
 
@@ -131,8 +130,8 @@ function authorizeHandler(deps: AppDeps, consentPost: boolean): Handler {
   };
 }
 
-/** The OAuth endpoints (RFC 6749, 7636, 7009, 7662) and their control-plane helpers. */
-export function oauthHandlers(deps: AppDeps): Record<string, Handler> {
+/** The OAuth endpoints (RFC 6749, 7636, 7009, 7662). */
+export function oauthRoutes(deps: AppDeps): Record<string, Handler> {
   const { oauth } = deps;
   const withClient = (run: (client: OAuthClient, p: Record<string, string>, c: Context<AppEnv>) => Response | Promise<Response>): Handler =>
     async (c) => {
@@ -182,12 +181,5 @@ export function oauthHandlers(deps: AppDeps): Record<string, Handler> {
       if (!p.token) throw new OAuthError('invalid_request', "The 'token' parameter is required.");
       return c.json(oauth.introspect(client, p.token), 200, NO_STORE);
     }),
-    mockCreateOAuthClient: (c) => {
-      const body = c.get('input').body as { name?: string; redirect_uris: string[]; public?: boolean; workspace_id?: string };
-      const workspace = body.workspace_id ?? deps.store.defaultWorkspaceId;
-      if (!deps.store.has(workspace)) throw errors.unknownWorkspace(workspace);
-      return c.json({ data: oauth.createClient({ ...body, workspace_id: workspace }) }, 201);
-    },
-    mockListOAuthClients: (c) => c.json({ data: oauth.listClients() }),
   };
 }
