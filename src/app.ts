@@ -6,7 +6,7 @@ import type { AppDeps } from './deps.js';
 import { adminToken } from './middleware/admin-token.js';
 import { errors, renderError } from './errors.js';
 import { authenticate } from './middleware/auth.js';
-import { BodyBudget, closeAfterAnswer, readBody, unreadBody } from './middleware/body.js';
+import { BodyBudget, closeAfterAnswer, mustClose, readBody } from './middleware/body.js';
 import { LIMITS } from './limits.js';
 import { injectFaults } from './middleware/faults.js';
 import { sameOriginOnly } from './middleware/same-origin.js';
@@ -57,7 +57,7 @@ function pipeline(deps: AppDeps): (op: Operation) => MiddlewareHandler<AppEnv>[]
         try {
           await enter(c, next);
         } finally {
-          if (unreadBody(c)) closeAfterAnswer(c);
+          if (mustClose(c, op.largeBody ? deps.config.restoreLimit : deps.config.bodyLimit)) closeAfterAnswer(c);
         }
       };
     const body = op.body === 'none' ? [] : [op.largeBody ? readRestore : op.public && op.protocol === 'api' ? readApi : readOpen];

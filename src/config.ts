@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import { LOG_LEVELS, type LogFormat, type LogLevel } from './logger.js';
-import type { Plan } from './store/types.js';
+import { PLAN_LIMITS, type Plan } from './store/types.js';
 
 export interface Config {
   port: number;
@@ -119,7 +119,10 @@ function convert(flag: Flag, raw: string, source: string): unknown {
       return Number(raw);
     }
     case 'plan':
-      if (!['starter', 'professional', 'business'].includes(raw)) throw bad('expected starter, professional or business');
+      if (!Object.hasOwn(PLAN_LIMITS, raw)) {
+        const plans = Object.keys(PLAN_LIMITS);
+        throw bad(`expected ${plans.slice(0, -1).join(', ')} or ${plans.at(-1)}`);
+      }
       return raw;
     case 'urls': {
       const urls = raw.split(',').map((u) => u.trim()).filter(Boolean);
@@ -180,11 +183,11 @@ export function parseConfig(argv: string[], env: Record<string, string | undefin
     const fromFlag = values[flag.flag];
     const fromEnv = env[flag.env];
     if (flag.kind === 'switch' && (fromFlag === true || values[`no-${flag.flag}`] === true)) {
-      (config as unknown as Record<string, unknown>)[flag.key] = values[`no-${flag.flag}`] !== true;
+      Object.assign(config, { [flag.key]: values[`no-${flag.flag}`] !== true });
     } else if (Array.isArray(fromFlag)) {
-      (config as unknown as Record<string, unknown>)[flag.key] = fromFlag.flatMap((v) => convert(flag, String(v), `--${flag.flag}`) as string[]);
-    } else if (typeof fromFlag === 'string') (config as unknown as Record<string, unknown>)[flag.key] = convert(flag, fromFlag, `--${flag.flag}`);
-    else if (fromEnv !== undefined && (fromEnv !== '' || flag.kind === 'durations')) (config as unknown as Record<string, unknown>)[flag.key] = convert(flag, fromEnv, flag.env);
+      Object.assign(config, { [flag.key]: fromFlag.flatMap((v) => convert(flag, String(v), `--${flag.flag}`) as string[]) });
+    } else if (typeof fromFlag === 'string') Object.assign(config, { [flag.key]: convert(flag, fromFlag, `--${flag.flag}`) });
+    else if (fromEnv !== undefined && (fromEnv !== '' || flag.kind === 'durations')) Object.assign(config, { [flag.key]: convert(flag, fromEnv, flag.env) });
   }
   return { kind: 'run', config };
 }

@@ -109,10 +109,15 @@ export function readBody(limit: number, budget: BodyBudget): MiddlewareHandler<A
   };
 }
 
-/** Whether a request came with a body that nobody read, or refused (its connection is then closed, not drained). */
-export function unreadBody(c: Context<AppEnv>): boolean {
+/**
+ * Whether the connection must close after the answer: the body was refused, or nobody read a
+ * body of unknown length. An unread body of a declared length within the limit is left to Node,
+ * which discards it (nothing is kept) and keeps the connection for the client's next request.
+ */
+export function mustClose(c: Context<AppEnv>, limit: number): boolean {
   if (c.get('bodyRefused')) return true;
   if (c.get('bodyRead')) return false;
   const length = c.req.header('content-length');
-  return (length !== undefined && length !== '0') || c.req.header('transfer-encoding') !== undefined;
+  if (c.req.header('transfer-encoding') !== undefined) return true;
+  return length !== undefined && !(/^\d{1,15}$/.test(length) && Number(length) <= limit);
 }

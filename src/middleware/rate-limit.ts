@@ -2,8 +2,8 @@ import type { MiddlewareHandler } from 'hono';
 import { bearerToken } from '../auth/bearer.js';
 import type { AppEnv } from '../context.js';
 import { errors } from '../errors.js';
-import type { Plan } from '../store/types.js';
-import { PLAN_LIMITS, type RateLimiter } from './rate-windows.js';
+import { PLAN_LIMITS, type Plan } from '../store/types.js';
+import type { RateLimiter } from './rate-windows.js';
 
 export interface RateLimitOptions {
   limiter: RateLimiter;

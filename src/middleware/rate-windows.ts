@@ -1,8 +1,4 @@
 import type { Clock } from '../clock.js';
-import type { Plan } from '../store/types.js';
-
-/** Requests per minute by plan, as the overview lists them. */
-export const PLAN_LIMITS: Record<Plan, number> = { starter: 60, professional: 300, business: 1000 };
 
 const WINDOW_MS = 60_000;
 

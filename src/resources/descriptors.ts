@@ -13,6 +13,11 @@ export interface Reference {
   when?: (record: Rec) => boolean;
 }
 
+export type ChangeKind = 'created' | 'updated' | 'deleted';
+
+/** The webhook events of `<name>.<kind>` (most resources emit exactly those). */
+const eventsNamed = (name: string) => (kind: ChangeKind): string[] => [`${name}.${kind}`];
+
 export interface WriteContext {
   ws: Workspace;
   /** The user behind the credentials (the workspace owner for API keys). */
@@ -60,6 +65,8 @@ export interface ResourceDescriptor {
   afterCreate?: (ctx: WriteContext, record: Rec) => void;
   /** Owned children deleted with the record. */
   cascade?: { collection: CollectionName; field: string }[];
+  /** The webhook events a committed change emits (none when absent); each is in openapi.yaml's EventType. */
+  events?: (kind: ChangeKind, record: Rec, previous?: Rec) => string[];
 }
 
 const userRef: Reference = { field: 'assignee_id', collection: 'users', resource: 'user' };
@@ -75,6 +82,7 @@ export const descriptors: Record<string, ResourceDescriptor> = {
     searchExtra: (conv, ws) => ws.collections.messages.where('conversation_id', conv.id).map((m) => m.body).join('\n'),
     filterFields: { tag: 'tags' },
     references: [userRef, contactRef],
+    events: eventsNamed('conversation'),
     serverFields: () => ({ message_count: 0, last_message_at: null, last_message_preview: null }),
     cascade: [{ collection: 'messages', field: 'conversation_id' }],
   },
@@ -82,6 +90,8 @@ export const descriptors: Record<string, ResourceDescriptor> = {
     name: 'message', collection: 'messages', idPrefix: 'msg_', schema: 'Message', searchFields: ['body'],
     parent: { param: 'id', field: 'conversation_id', collection: 'conversations', resource: 'conversation' },
     idParam: 'message_id',
+    // Messages are only ever created through the API.
+    events: (kind) => (kind === 'created' ? ['message.created'] : []),
     references: [
       { field: 'author_id', collection: 'users', resource: 'user', when: (m) => m.author_type === 'user' },
       { field: 'author_id', collection: 'contacts', resource: 'contact', when: (m) => m.author_type === 'contact' },
@@ -110,11 +120,17 @@ export const descriptors: Record<string, ResourceDescriptor> = {
   contacts: {
     name: 'contact', collection: 'contacts', idPrefix: 'contact_', schema: 'Contact',
     searchFields: ['name', 'email', 'phone', 'company', 'tags'], filterFields: { tag: 'tags' }, unique: ['email'],
+    events: eventsNamed('contact'),
   },
   tickets: {
     name: 'ticket', collection: 'tickets', idPrefix: 'ticket_', schema: 'Ticket',
     searchFields: ['subject', 'description', 'tags'], filterFields: { tag: 'tags' },
     references: [userRef, contactRef, { field: 'conversation_id', collection: 'conversations', resource: 'conversation' }],
+    // An assignment (a new assignee) also emits ticket.assigned.
+    events: (kind, ticket, previous) => [
+      `ticket.${kind}`,
+      ...(kind === 'updated' && ticket.assignee_id && ticket.assignee_id !== previous?.assignee_id ? ['ticket.assigned'] : []),
+    ],
   },
   webhooks: {
     name: 'webhook', collection: 'webhooks', idPrefix: 'wh_', schema: 'Webhook', searchFields: ['url', 'description'],

@@ -8,11 +8,13 @@ import { sortRecords, View, type Order, type Ranker } from '../store/collection.
 import type { Store } from '../store/store.js';
 import type { Workspace } from '../store/workspace.js';
 import type { Rec } from '../store/types.js';
-import { descriptors as allDescriptors, type ResourceDescriptor, type WriteContext } from './descriptors.js';
+import { descriptors as allDescriptors, type ChangeKind, type ResourceDescriptor, type WriteContext } from './descriptors.js';
 import { pageEnvelope, paginate, planQuery, searchTerms } from './query.js';
 
 export interface Mutation {
-  kind: 'created' | 'updated' | 'deleted';
+  kind: ChangeKind;
+  /** The webhook events it emits (from its descriptor). */
+  events: string[];
   resource: string;
   workspaceId: string;
   /** The record as the API returns it (the last state, for deletions). */
@@ -126,10 +128,11 @@ export class ResourceEngine {
   list(ws: Workspace, name: string, op: Operation, input: ValidInput, path: string, search: string): ListPage {
     const d = this.descriptor(name);
     const { query, params } = input;
-    const field = String(query.sort ?? 'created_at');
-    const order = (query.order ?? 'desc') as Order;
-    const page = Number(query.page ?? 1);
-    const perPage = Number(query.per_page ?? 25);
+    // Every list's defaults come from the spec (the validator fills them in).
+    const field = String(query.sort);
+    const order = query.order as Order;
+    const page = Number(query.page);
+    const perPage = Number(query.per_page);
     const rank = this.rankerFor(d, field);
     const collection = ws.collections[d.collection];
     const parent = this.parentOf(ws, d, params);
@@ -172,7 +175,7 @@ export class ResourceEngine {
       collection.put(record);
       d.afterCreate?.(here, record);
       const shown = this.present(d, record, d.revealOnCreate);
-      return { result: shown, mutations: [{ kind: 'created', resource: d.name, workspaceId: ws.id, record: this.present(d, record) }] };
+      return { result: shown, mutations: [this.mutation(d, ws, 'created', record)] };
     });
   }
 
@@ -196,8 +199,7 @@ export class ResourceEngine {
       });
       this.check(ws, d, record);
       ws.collections[d.collection].put(record);
-      const mutation: Mutation = { kind: 'updated', resource: d.name, workspaceId: ws.id, record: this.present(d, record), previous: this.present(d, previous) };
-      return { result: this.present(d, record), mutations: [mutation] };
+      return { result: this.present(d, record), mutations: [this.mutation(d, ws, 'updated', record, previous)] };
     });
   }
 
@@ -216,8 +218,14 @@ export class ResourceEngine {
           for (const r of [...referencing.where(ref.field, record.id)]) referencing.put({ ...r, [ref.field]: null, updated_at: ctx.now });
         }
       }
-      return { result: undefined, mutations: [{ kind: 'deleted', resource: d.name, workspaceId: ws.id, record: this.present(d, record) }] };
+      return { result: undefined, mutations: [this.mutation(d, ws, 'deleted', record)] };
     });
+  }
+
+  private mutation(d: ResourceDescriptor, ws: Workspace, kind: ChangeKind, record: Rec, previous?: Rec): Mutation {
+    const shown = this.present(d, record);
+    const before = previous && this.present(d, previous);
+    return { kind, events: d.events?.(kind, shown, before) ?? [], resource: d.name, workspaceId: ws.id, record: shown, ...(before ? { previous: before } : {}) };
   }
 
   private descriptor(name: string): ResourceDescriptor {

@@ -35,17 +35,13 @@ const DATE_FILTERS: Record<string, { field: string; op: 'gte' | 'lt' }> = {
 };
 
 
-/** Equality against any of the values; on an array field, the record matches if it holds any of them. */
-export function anyOfMatcher(values: unknown[]): (value: unknown) => boolean {
-  const set = new Set(values.map(String));
-  return (value) =>
-    Array.isArray(value) ? value.some((v) => set.has(String(v))) : value !== null && value !== undefined && set.has(String(value));
-}
-
 /** Maps a query parameter to the record field it filters (`tag` → `tags`). */
 export type FieldOf = (param: string) => string;
 
-/** One predicate from every filter parameter present in an (already validated) query. */
+/**
+ * One predicate from the scalar filters of an (already validated) query: dates, `*` patterns
+ * and booleans. Comma lists go through the view's indexes instead (planQuery).
+ */
 export function buildPredicate(query: Record<string, unknown>, columns: Columns, fieldOf: FieldOf = (p) => p): Predicate | undefined {
   const tests: Predicate[] = [];
   for (const [param, value] of Object.entries(query)) {
@@ -65,8 +61,7 @@ export function buildPredicate(query: Record<string, unknown>, columns: Columns,
       continue;
     }
     const col = columns.column(field);
-    const match = Array.isArray(value) ? anyOfMatcher(value) : (v: unknown) => v === value;
-    tests.push((i) => match(col[i]));
+    tests.push((i) => col[i] === value);
   }
   return and(...tests);
 }

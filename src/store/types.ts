@@ -23,6 +23,9 @@ export interface WorkspaceData {
 
 export type Plan = 'starter' | 'professional' | 'business';
 
+/** Requests per minute by plan, as the overview lists them (a test checks them against openapi.yaml's Plan). */
+export const PLAN_LIMITS: Record<Plan, number> = { starter: 60, professional: 300, business: 1000 };
+
 export interface ApiKeyRecord {
   id: string;
   key: string;

@@ -9,17 +9,9 @@ export interface WebhookEvent {
   data: Record<string, unknown>;
 }
 
-/** Resources whose changes are events (users, webhooks and deliveries are not). */
-const EVENTFUL = new Set(['ticket', 'contact', 'conversation', 'message']);
-
-/** The events a committed mutation produces: `<resource>.<created|updated|deleted>`, plus `ticket.assigned`. */
+/** The events of a committed mutation (its descriptor decided them), each with the record. */
 export function eventsFor(m: Mutation): { event: string; data: Rec }[] {
-  if (!EVENTFUL.has(m.resource)) return [];
-  const out = [{ event: `${m.resource}.${m.kind}`, data: m.record }];
-  if (m.resource === 'ticket' && m.kind === 'updated' && m.record.assignee_id && m.record.assignee_id !== m.previous?.assignee_id) {
-    out.push({ event: 'ticket.assigned', data: m.record });
-  }
-  return out;
+  return m.events.map((event) => ({ event, data: m.record }));
 }
 
 /** The operation that reads the resource an event is about (`ticket.created` → getTicket). */

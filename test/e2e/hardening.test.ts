@@ -83,18 +83,22 @@ describe('connections', () => {
 
   it('answers a request without a key at once, never waiting for (or reading) its body', async () => {
     const sockets = await Promise.all(Array.from({ length: 200 }, open));
-    const answers = sockets.map((socket) => new Promise<string>((resolve) => {
+    const answers = sockets.map((socket, i) => new Promise<string>((resolve) => {
       let answer = '';
-      socket.on('data', (d: Buffer) => (answer += d.toString()));
+      socket.on('data', (d: Buffer) => {
+        answer += d.toString();
+        if (answer.includes('missing_api_key')) resolve(answer);
+      });
       socket.on('close', () => resolve(answer));
       socket.on('error', () => undefined);
-      socket.write('POST /v1/tickets HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 1000000\r\n\r\n{"subject":');
+      // Half of them declare a length, half are chunked; none sends more than a few bytes of its body.
+      socket.write(i % 2
+        ? 'POST /v1/tickets HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 1000000\r\n\r\n{"subject":'
+        : 'POST /v1/tickets HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\nb\r\n{"subject":\r\n');
     }));
-    const t0 = performance.now();
     const all = await Promise.race([Promise.all(answers), new Promise<null>((r) => setTimeout(() => r(null), 8000))]);
-    expect(all, 'every keyless request answered and closed without sending its body').not.toBeNull();
+    expect(all, 'every keyless request answered without sending its body').not.toBeNull();
     for (const a of all!) expect(a).toMatch(/^HTTP\/1\.1 401[\s\S]*missing_api_key/);
-    expect(performance.now() - t0).toBeLessThan(8000);
     for (const s of sockets) s.destroy();
   });
 });

@@ -240,17 +240,12 @@ describe('CPU amplification is bounded in openapi.yaml', () => {
     expect(res.body.error.message).toMatch(message);
   });
 
-  it('a body of 90,000 unknown keys is refused at the first one', async () => {
+  it('a body of 90,000 unknown keys is refused, naming the first (the cost is measured in test/unit/validator.test.ts)', async () => {
     const h = await harness({ bodyLimit: 4 * 1024 * 1024 });
-    const body = JSON.stringify(Object.fromEntries(Array.from({ length: 90_000 }, (_, i) => [`k${i}`, i])));
-    await h.call('POST', '/_mock/faults', { key: null, body: { status: 500, path: '/warm-up' } });
-    const before = process.cpuUsage();
-    const res = await h.call('POST', '/_mock/faults', { key: null, body });
-    const used = process.cpuUsage(before);
+    const keys = JSON.stringify(Object.fromEntries(Array.from({ length: 90_000 }, (_, i) => [`k${i}`, i])));
+    const res = await h.call('POST', '/_mock/faults', { key: null, body: keys });
     expect(res.status).toBe(422);
-    expect(res.body.error.code).toBe('unknown_parameter');
-    // ajv with allErrors collected 90,000 errors (~370 ms); stopping at the first leaves parsing (~20 ms).
-    expect((used.user + used.system) / 1000).toBeLessThan(200);
+    expect(res.body.error).toMatchObject({ code: 'unknown_parameter', param: 'k0' });
   });
 });
 

@@ -33,4 +33,19 @@ describe('the request validator the server uses', () => {
     expect(readQuery(op, 'status=open,pending&status=closed&q=a+b')).toEqual({ status: ['open', 'pending', 'closed'], q: 'a b' });
     expect(() => readQuery(op, 'q=a&q=b')).toThrow(/given once/);
   });
+
+  it('stops at the first error: 90,000 unknown keys cost about what one does', async () => {
+    const v = await validator();
+    const op = operations.find((o) => o.id === 'mockCreateFault')!;
+    const body = Object.fromEntries(Array.from({ length: 90_000 }, (_, i) => [`k${i}`, i]));
+    const run = () => {
+      const before = process.cpuUsage();
+      expect(() => v.validate(op, { params: {}, search: '', headers: {}, body })).toThrow(/Unknown field 'k0'/);
+      const used = process.cpuUsage(before);
+      return (used.user + used.system) / 1000;
+    };
+    run();
+    // Collecting every error (ajv's allErrors) took 85-180 ms here; stopping at the first takes ~20.
+    expect(Math.min(run(), run(), run())).toBeLessThan(50);
+  });
 });
