@@ -35,6 +35,22 @@ export class ApiError extends Error {
   }
 }
 
+/**
+ * An OAuth 2.0 error as RFC 6749 §5.2 names them: /oauth answers in that envelope
+ * (`{"error", "error_description"}`, Cache-Control no-store) instead of CommFlow's.
+ */
+export class OAuthError extends Error {
+  constructor(
+    readonly error: string,
+    readonly description: string,
+    readonly status: ContentfulStatusCode = 400,
+    readonly headers: Record<string, string> = {},
+  ) {
+    super(description);
+    this.name = 'OAuthError';
+  }
+}
+
 /** The usual type and code for each error status (used by simulated and injected errors). */
 const BY_STATUS: Record<number, [ErrorType, string]> = {
   400: ['invalid_request_error', 'invalid_parameter'],
@@ -150,8 +166,11 @@ export function redact(secret: string): string {
 
 export type ErrorLogger = (err: unknown, c: Context) => void;
 
-/** The single renderer of the CommFlow error envelope. */
+/** The single renderer of every error: the CommFlow envelope, or RFC 6749's for OAuth errors. */
 export function renderError(err: unknown, c: Context, log?: ErrorLogger): Response {
+  if (err instanceof OAuthError) {
+    return c.json({ error: err.error, error_description: err.description }, err.status, { 'Cache-Control': 'no-store', Pragma: 'no-cache', ...err.headers });
+  }
   let apiError: ApiError;
   if (err instanceof ApiError) {
     apiError = err;

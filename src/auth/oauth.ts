@@ -1,6 +1,6 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Clock } from '../clock.js';
-import { errors } from '../errors.js';
+import { errors, OAuthError } from '../errors.js';
 import { LIMITS } from '../limits.js';
 import { isLoopbackHost } from '../loopback.js';
 import { ALL_SCOPES } from '../store/types.js';
@@ -46,17 +46,6 @@ export interface OAuthToken {
   family: string;
 }
 
-/** An OAuth 2.0 error as RFC 6749 §5.2 and §4.1.2.1 name them. */
-export class OAuthError extends Error {
-  constructor(
-    readonly error: string,
-    readonly description: string,
-    readonly status = 400,
-    readonly headers: Record<string, string> = {},
-  ) {
-    super(description);
-  }
-}
 
 export const ACCESS_TOKEN_TTL_S = 3600;
 /** Refresh tokens last 30 days on the mock clock (each refresh issues a new one). */
@@ -196,7 +185,10 @@ export class OAuthServer {
       if (givenSecret) throw fail();
       return client;
     }
-    if (!givenSecret || !client.client_secret || !same(givenSecret, client.client_secret)) throw Object.assign(fail(), { basic: viaBasic });
+    if (!givenSecret || !client.client_secret || !same(givenSecret, client.client_secret)) {
+      // RFC 6749 §5.2: a client that tried HTTP Basic is told which scheme to use.
+      throw new OAuthError('invalid_client', 'Client authentication failed.', 401, viaBasic ? { 'WWW-Authenticate': 'Basic realm="commflow-mock"' } : {});
+    }
     return client;
   }
 

@@ -1,7 +1,8 @@
 import type { Context } from 'hono';
-import { OAuthError, type OAuthClient } from '../auth/oauth.js';
+import type { OAuthClient } from '../auth/oauth.js';
 import type { AppEnv, Handler } from '../context.js';
 import type { AppDeps } from '../deps.js';
+import { OAuthError } from '../errors.js';
 import { LIMITS } from '../limits.js';
 import { nestedDeeperThan } from '../openapi/json-depth.js';
 import { dict } from '../store/dict.js';
@@ -41,13 +42,6 @@ async function params(c: Context<AppEnv>): Promise<Record<string, string>> {
     return out;
   }
   throw new OAuthError('invalid_request', 'Send parameters as application/x-www-form-urlencoded (or JSON).');
-}
-
-function fail(c: Context<AppEnv>, err: unknown): Response {
-  if (!(err instanceof OAuthError)) throw err;
-  const headers: Record<string, string> = { ...NO_STORE, ...err.headers };
-  if (err.status === 401 && (err as OAuthError & { basic?: boolean }).basic) headers['WWW-Authenticate'] = 'Basic realm="commflow-mock"';
-  return c.json({ error: err.error, error_description: err.description }, err.status as 400, headers);
 }
 
 /** Client credentials from HTTP Basic (RFC 6749 §2.3.1, form-encoded parts) or the body. */
@@ -147,7 +141,7 @@ export function oauthRoutes(deps: AppDeps): Record<string, Handler> {
         // codes and tokens); failed client authentication does not, so nobody can lock a client out.
         // A public client is named by its id alone, which anyone can send: its failures are not counted.
         if (client && !client.public && err instanceof OAuthError && err.status !== 429) oauth.failed(client.client_id);
-        return fail(c, err);
+        throw err;
       }
     };
   return {
