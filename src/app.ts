@@ -40,10 +40,10 @@ function pipeline(deps: AppDeps): (op: Operation) => MiddlewareHandler<AppEnv>[]
   const readRestore = readBody(deps.config.restoreLimit, openBudget);
   const auth = authenticate(deps.keys, deps.oauth, deps.config.plan);
   const check = validate(deps.validator);
-  const prefer = simulate(deps.validator);
+  const prefer = simulate(deps.validator, deps.sleep);
   const record = journal(deps.journal, deps.clock);
   const limit = deps.config.rateLimit ? [rateLimit({ limiter: deps.limiter, bucketOf: (token) => rateBucketOf(deps, token), defaultPlan: deps.config.plan })] : [];
-  const faults = injectFaults(deps.faults);
+  const faults = injectFaults(deps.faults, deps.sleep);
   const admin = [sameOriginOnly(() => deps.listener), ...(deps.config.adminToken ? [adminToken(deps.config.adminToken)] : [])];
   return (op) => {
     const enter: MiddlewareHandler<AppEnv> = op.public ? (c, next) => record(c, next) : (_c, next) => next();
@@ -112,7 +112,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
       return c.req.header('origin') ? allowBrowsers(c, next) : next();
     });
   }
-  if (deps.config.latency > 0) app.use('/v1/*', latency(deps.config.latency));
+  if (deps.config.latency > 0) app.use('/v1/*', latency(deps.config.latency, deps.sleep));
 
   const allowed = new Map<string, string[]>();
   const steps = pipeline(deps);

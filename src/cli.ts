@@ -6,7 +6,7 @@ import { VERSION } from './version.js';
 
 /** The only file that reads argv and env, prints the banner and exits the process. */
 async function main(): Promise<void> {
-  let parsed;
+  let parsed: ReturnType<typeof parseConfig>;
   try {
     parsed = parseConfig(process.argv.slice(2), process.env);
   } catch (err) {

@@ -14,6 +14,8 @@ export interface Clock {
   /** Back to real time. */
   reset(): void;
   readonly frozen: boolean;
+  /** How far the mock clock is from real time, in ms (0 when it runs at real time). */
+  offsetMs(): number;
   /** Called after every freeze, advance or reset (schedules on the mock clock re-plan). */
   onChange(listener: () => void): () => void;
 }
@@ -59,6 +61,7 @@ export function createClock(realNow: () => number = Date.now): Clock {
     // A running clock moved close to the end of its range stops there.
     now: () => Math.min((frozenAt ?? realNow()) + offset, MAX_INSTANT),
     iso: () => toIso(clock.now()),
+    offsetMs: () => clock.now() - realNow(),
     freeze(at) {
       frozenAt = checked(at);
       offset = 0;
@@ -85,3 +88,6 @@ export function createClock(realNow: () => number = Date.now): Clock {
   };
   return clock;
 }
+
+/** A wait in real time (what a client must feel: latency); injected, so a test can record it instead. */
+export type Sleep = (ms: number) => Promise<unknown>;

@@ -156,9 +156,9 @@ export type ParsedArgs = { kind: 'run'; config: Config } | { kind: 'help' } | { 
 
 /** Flags override environment variables, which override defaults. Pure: no process access. */
 export function parseConfig(argv: string[], env: Record<string, string | undefined>): ParsedArgs {
-  let parsed;
+  let values: Record<string, unknown>;
   try {
-    parsed = parseArgs({
+    ({ values } = parseArgs({
       args: argv,
       strict: true,
       allowPositionals: false,
@@ -171,14 +171,13 @@ export function parseConfig(argv: string[], env: Record<string, string | undefin
         help: { type: 'boolean', short: 'h' },
         version: { type: 'boolean', short: 'v' },
       },
-    });
+    }));
   } catch (err) {
     throw new ConfigError((err as Error).message.split('\n')[0]);
   }
-  if (parsed.values.help) return { kind: 'help' };
-  if (parsed.values.version) return { kind: 'version' };
+  if (values.help) return { kind: 'help' };
+  if (values.version) return { kind: 'version' };
   const config: Config = { ...defaults };
-  const values = parsed.values as Record<string, unknown>;
   for (const flag of FLAGS) {
     const fromFlag = values[flag.flag];
     const fromEnv = env[flag.env];

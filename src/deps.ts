@@ -1,6 +1,7 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { ApiKeys } from './auth/keys.js';
 import { OAuthServer } from './auth/oauth.js';
-import { createClock, type Clock } from './clock.js';
+import { createClock, type Clock, type Sleep } from './clock.js';
 import { DEFAULT_FIXTURES, defaults, type Config } from './config.js';
 import { LIMITS } from './limits.js';
 import { createLogger, type Logger } from './logger.js';
@@ -37,11 +38,25 @@ export interface AppDeps {
   oauth: OAuthServer;
   /** Where this server listens, once it does (webhook URLs must not point back at it). */
   listener: { host: string; port: number } | undefined;
+  /** Waits in real time (`--latency`, `Prefer: latency`, a fault's `latency_ms`): the client must feel it. */
+  sleep: Sleep;
+  connectionTimeouts: ConnectionTimeouts;
 }
 
 export interface BuildOptions extends Partial<Config> {
   clock?: Clock;
   logger?: Logger;
+  /** Real-time waits; a test may pass one that only records what it was asked. */
+  sleep?: Sleep;
+  /** Shorter (or longer) socket timeouts than README's Limits table (in-process only). */
+  connectionTimeouts?: Partial<ConnectionTimeouts>;
+}
+
+/** How long a connection may take to send its headers, its whole request, or nothing at all (ms). */
+export interface ConnectionTimeouts {
+  headersMs: number;
+  requestMs: number;
+  idleMs: number;
 }
 
 /** Everything the app needs, with no socket: what tests pass to createApp. */
@@ -96,6 +111,11 @@ export async function buildDeps(options: BuildOptions = {}): Promise<AppDeps> {
     journal: new Journal({ entries: config.journalSize, bytes: LIMITS.journalBytes }), faults: new FaultRules(clock, config.seed),
     limiter: new RateLimiter(clock), engine, dispatcher,
     oauth: new OAuthServer(clock, store.defaultWorkspaceId, (id) => store.has(id)), listener: undefined,
+    sleep: options.sleep ?? sleep,
+    connectionTimeouts: {
+      headersMs: LIMITS.headersTimeoutMs, requestMs: LIMITS.requestTimeoutMs, idleMs: LIMITS.idleTimeoutMs,
+      ...stripUndefined(options.connectionTimeouts ?? {}),
+    },
   };
   // Deliveries a previous run left pending (with --data) go out again: at-least-once.
   for (const id of store.storedWorkspaceIds()) {
@@ -115,6 +135,9 @@ async function fixtureCheck(validator: () => Promise<Validator>): Promise<Fixtur
   };
 }
 
+/** BuildOptions that are not Config keys. */
+const NOT_CONFIG = new Set(['clock', 'logger', 'sleep', 'connectionTimeouts']);
+
 function stripUndefined<T extends object>(o: T): Partial<T> {
-  return Object.fromEntries(Object.entries(o).filter(([k, v]) => v !== undefined && k !== 'clock' && k !== 'logger')) as Partial<T>;
+  return Object.fromEntries(Object.entries(o).filter(([k, v]) => v !== undefined && !NOT_CONFIG.has(k))) as Partial<T>;
 }

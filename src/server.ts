@@ -39,6 +39,8 @@ export interface MockServer {
   app: ReturnType<typeof createApp>;
   /** Subscriptions made with `--webhook` (their secrets, to verify deliveries). */
   webhooks: { id: string; url: string; secret: string }[];
+  /** The listening `node:http` server (to watch its connections, say). */
+  server: Server;
 }
 
 /** A snapshot of some workspaces (not the default one) restores only those. */
@@ -79,6 +81,7 @@ export async function startServer(options: BuildOptions = {}): Promise<MockServe
     clock: deps.clock,
     app,
     webhooks,
+    server,
     reset: async (workspaceId) => {
       if (workspaceId === undefined) return resetAll(deps);
       if (!(await resetWorkspace(deps, workspaceId))) throw new Error(`No workspace ${workspaceId}`);
@@ -107,14 +110,16 @@ export async function startServer(options: BuildOptions = {}): Promise<MockServe
  * take once it is in (a flush, `Prefer: latency`).
  */
 async function listen(app: ReturnType<typeof createApp>, deps: AppDeps): Promise<Server> {
+  const { headersMs, requestMs, idleMs } = deps.connectionTimeouts;
   const server = await new Promise<Server>((resolve, reject) => {
     const s = serve({
       fetch: app.fetch, port: deps.config.port, hostname: deps.config.host,
       serverOptions: {
-        headersTimeout: LIMITS.headersTimeoutMs,
-        requestTimeout: LIMITS.requestTimeoutMs,
-        keepAliveTimeout: 5_000,
-        connectionsCheckingInterval: 1_000,
+        headersTimeout: headersMs,
+        requestTimeout: requestMs,
+        keepAliveTimeout: Math.min(5_000, idleMs),
+        // Node looks for late headers and requests this often: a tenth of the shorter deadline, at most 1 s.
+        connectionsCheckingInterval: Math.max(10, Math.min(1_000, Math.floor(Math.min(headersMs, requestMs) / 10))),
       },
     }, () => resolve(s as Server));
     s.once('error', reject);
@@ -124,10 +129,10 @@ async function listen(app: ReturnType<typeof createApp>, deps: AppDeps): Promise
   // whose answer has waited that long for a client that does not read it. A socket carries its
   // response in `_httpMessage` until it is sent (no per-request bookkeeping on the hot path);
   // a long request (a flush, `Prefer: latency`) has written nothing yet and stays.
-  server.setTimeout(LIMITS.idleTimeoutMs, (socket: Socket & { _httpMessage?: unknown }) => {
+  server.setTimeout(idleMs, (socket: Socket & { _httpMessage?: unknown }) => {
     if (!socket._httpMessage || socket.writableLength > 0) socket.destroy();
   });
-  server.on('clientError', (err: NodeJS.ErrnoException, socket: Duplex) => answerClientError(err, socket));
+  server.on('clientError', (err: NodeJS.ErrnoException, socket: Duplex) => answerClientError(err, socket, deps.connectionTimeouts));
   // A client may half-close once its request is sent (RFC 9112 §9.6): it still gets its answer.
   (server as Server & { httpAllowHalfOpen: boolean }).httpAllowHalfOpen = true;
   const { port } = server.address() as AddressInfo;
@@ -138,7 +143,7 @@ async function listen(app: ReturnType<typeof createApp>, deps: AppDeps): Promise
 const answered = new WeakSet<Duplex>();
 
 /** What Node's HTTP parser refuses still gets an answer in the CommFlow envelope, then the connection closes. */
-function answerClientError(err: NodeJS.ErrnoException, socket: Duplex): void {
+function answerClientError(err: NodeJS.ErrnoException, socket: Duplex, timeouts: AppDeps['connectionTimeouts']): void {
   // The parser reports every later chunk of a refused request again: answer once.
   if (answered.has(socket)) return;
   answered.add(socket);
@@ -149,7 +154,7 @@ function answerClientError(err: NodeJS.ErrnoException, socket: Duplex): void {
   const problem = err.code === 'HPE_HEADER_OVERFLOW'
     ? errors.malformedRequest(431, 'The request headers are larger than 16 KiB.')
     : err.code === 'ERR_HTTP_REQUEST_TIMEOUT' || err.code === 'ERR_HTTP_HEADERS_TIMEOUT'
-      ? errors.malformedRequest(408, `The request did not arrive in time (headers within ${LIMITS.headersTimeoutMs / 1000} s, all of it within ${LIMITS.requestTimeoutMs / 1000} s).`)
+      ? errors.malformedRequest(408, `The request did not arrive in time (headers within ${timeouts.headersMs / 1000} s, all of it within ${timeouts.requestMs / 1000} s).`)
       : errors.malformedRequest(400, `The request is not valid HTTP/1.1 (${err.code ?? 'parse error'}).`);
   const body = JSON.stringify(problem.toJSON());
   // Read (and drop) what the client is still sending for a moment, so that it sees the answer

@@ -255,7 +255,7 @@ export class OAuthServer {
   refresh(client: OAuthClient, token: string | undefined, scope: string | undefined) {
     if (!token) throw new OAuthError('invalid_request', "The 'refresh_token' parameter is required.");
     const found = this.tokens.get(token);
-    if (!found || found.kind !== 'refresh' || found.client_id !== client.client_id) {
+    if (found?.kind !== 'refresh' || found.client_id !== client.client_id) {
       throw new OAuthError('invalid_grant', 'The refresh token is not valid.');
     }
     if (found.revoked) {
@@ -301,7 +301,7 @@ export class OAuthServer {
   /** An access token as a /v1 credential: the token, or why it is not usable. */
   access(token: string): { token: OAuthToken } | { problem: 'expired' | 'revoked' } | undefined {
     const t = this.tokens.get(token);
-    if (!t || t.kind !== 'access' || !this.workspaceExists(t.workspace_id)) return undefined;
+    if (t?.kind !== 'access' || !this.workspaceExists(t.workspace_id)) return undefined;
     if (t.revoked) return { problem: 'revoked' };
     if (t.expires !== null && t.expires <= this.clock.now()) return { problem: 'expired' };
     return { token: t };

@@ -84,7 +84,7 @@ export class FaultRules {
       if (rule.method && rule.method !== method) continue;
       if (!rule.matches(path)) continue;
       if (rule.probability < 1) {
-        this.random ??= loadFaker().then((F) => new F(this.seed));
+        this.random ??= loadFaker().then((seeded) => seeded(this.seed));
         if ((await this.random).number.float({ min: 0, max: 1 }) >= rule.probability) continue;
       }
       rule.hits++;

@@ -1,5 +1,5 @@
 import type { MiddlewareHandler } from 'hono';
-import { setTimeout as sleep } from 'node:timers/promises';
+import type { Sleep } from '../clock.js';
 import type { AppEnv } from '../context.js';
 import { errors, type ErrorType } from '../errors.js';
 import type { FaultRules } from './fault-rules.js';
@@ -8,7 +8,7 @@ import type { FaultRules } from './fault-rules.js';
  * Applies the first matching fault rule: waits, drops the connection, or throws an error in
  * the envelope. With no rule it costs one size check.
  */
-export function injectFaults(rules: FaultRules): MiddlewareHandler<AppEnv> {
+export function injectFaults(rules: FaultRules, sleep: Sleep): MiddlewareHandler<AppEnv> {
   return async function applyFault(c, next) {
     const fault = rules.size > 0 ? await rules.take(c.req.method, c.req.path) : undefined;
     if (!fault) return next();

@@ -4,14 +4,18 @@ import { LIMITS } from '../limits.js';
 import type { AppEnv } from '../context.js';
 import type { Journal } from './journal-log.js';
 
-
 /**
- * The first bytes of a body, as a string of its own: a plain slice would keep the whole body
- * alive (V8 slices point into their parent string).
+ * The first LIMITS.journalBodyBytes bytes of a body (cut at a character boundary), as a string of
+ * its own: a plain slice would keep the whole body alive (V8 slices point into their parent string).
  */
-function prefixOf(text: string): string {
-  if (text.length <= LIMITS.journalBodyBytes) return text;
-  return Buffer.from(text.slice(0, LIMITS.journalBodyBytes), 'utf8').toString('utf8');
+function prefixOf(text: string): { body: string; truncated: boolean } {
+  const limit = LIMITS.journalBodyBytes;
+  // A UTF-16 unit is at most 3 bytes of UTF-8 (a surrogate pair is 4 bytes for 2 units).
+  if (text.length * 3 <= limit || Buffer.byteLength(text, 'utf8') <= limit) return { body: text, truncated: false };
+  const bytes = Buffer.from(text.slice(0, limit), 'utf8');
+  let end = limit;
+  while (end > 0 && (bytes[end]! & 0xc0) === 0x80) end--; // never split a character
+  return { body: bytes.subarray(0, end).toString('utf8'), truncated: true };
 }
 
 /**
@@ -34,11 +38,11 @@ export function journal(log: Journal, clock: Clock): MiddlewareHandler<AppEnv> {
       const text = c.get('bodyRead') ? await c.req.text().catch(() => null) : null;
       const declared = c.req.header('content-length') ?? '';
       const size = text === null ? (/^\d{1,15}$/.test(declared) ? Number(declared) : 0) : Buffer.byteLength(text);
+      const kept = text ? prefixOf(text) : null;
       const incoming = (c.env as { incoming?: { rawHeaders?: string[] } } | undefined)?.incoming;
       log.record({
         at, method: c.req.method, url: c.req.url, headers: incoming?.rawHeaders ?? c.req.raw.headers,
-        body: text ? prefixOf(text) : null, bodySize: size,
-        bodyTruncated: text !== null && text.length > LIMITS.journalBodyBytes,
+        body: kept?.body ?? null, bodySize: size, bodyTruncated: kept?.truncated ?? false,
         status, duration: performance.now() - t0, workspace: c.get('principal')?.workspaceId ?? null,
       });
     }

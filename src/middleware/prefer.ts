@@ -1,5 +1,5 @@
 import type { MiddlewareHandler } from 'hono';
-import { setTimeout as sleep } from 'node:timers/promises';
+import type { Sleep } from '../clock.js';
 import { errors } from '../errors.js';
 import type { Validator } from '../openapi/validator.js';
 import type { AppEnv } from '../context.js';
@@ -13,7 +13,8 @@ export interface Preferences {
 
 /**
  * Parses `Prefer: code=429, latency=800` (commas or semicolons). Preferences other than
- * `code` and `latency` are ignored, as RFC 7240 says; a bad value of either is a 400 naming Prefer.
+ * `code` and `latency` are ignored, as RFC 7240 says, and so is every repeat of one (only the
+ * first instance counts, RFC 7240 §2); a bad value of a counted one is a 400 naming Prefer.
  */
 export function parsePrefer(header: string, documented: number[]): Preferences {
   const out: Preferences = { applied: [] };
@@ -21,14 +22,14 @@ export function parsePrefer(header: string, documented: number[]): Preferences {
     const m = /^([a-z-]+)\s*(?:=\s*"?([^"]*)"?)?$/i.exec(token);
     const name = m?.[1]?.toLowerCase();
     const value = m?.[2] ?? '';
-    if (name === 'code') {
+    if (name === 'code' && out.code === undefined) {
       const code = /^\d{3}$/.test(value) ? Number(value) : NaN;
       if (!documented.includes(code)) {
         throw errors.invalidHeader('Prefer', `'Prefer: code=${value}' is not a status this operation documents: ${documented.join(', ')}.`);
       }
       out.code = code;
       out.applied.push(`code=${code}`);
-    } else if (name === 'latency') {
+    } else if (name === 'latency' && out.latency === undefined) {
       if (!/^\d+$/.test(value) || Number(value) > 60_000) {
         throw errors.invalidHeader('Prefer', `'Prefer: latency=${value}' must be a whole number of milliseconds from 0 to 60000.`);
       }
@@ -45,7 +46,7 @@ export function parsePrefer(header: string, documented: number[]): Preferences {
  * CommFlow envelope, successes from the spec's examples); `Prefer: latency=MS` delays the
  * answer. `Preference-Applied` names what was taken.
  */
-export function simulate(validator: () => Promise<Validator>): MiddlewareHandler<AppEnv> {
+export function simulate(validator: () => Promise<Validator>, sleep: Sleep): MiddlewareHandler<AppEnv> {
   return async function applyPrefer(c, next) {
     const header = c.req.header('prefer');
     if (!header) return next();

@@ -1,5 +1,5 @@
 import type { ErrorObject } from 'ajv';
-import { ApiError, errors } from '../errors.js';
+import { type ApiError, errors } from '../errors.js';
 
 /** Where a validation error sits: a query or path parameter, a header, or the JSON body. */
 type Location = 'query' | 'path' | 'header' | 'requestBody';

@@ -78,7 +78,7 @@ export class ResourceEngine {
     return (r) => {
       let text = this.texts.get(r);
       if (text === undefined) {
-        const parts = d.searchFields.map((f) => r[f]).flat().filter((v) => v !== null && v !== undefined);
+        const parts = d.searchFields.flatMap((f) => r[f]).filter((v) => v !== null && v !== undefined);
         if (d.searchExtra) parts.push(d.searchExtra(r, ws));
         text = parts.join('\n').toLowerCase();
         this.texts.set(r, text);

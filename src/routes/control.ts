@@ -19,7 +19,7 @@ async function exampleOf(deps: AppDeps, event: string): Promise<Record<string, u
 
 function clockState(deps: AppDeps) {
   const now = deps.clock.now();
-  return { data: { now: new Date(now).toISOString(), frozen: deps.clock.frozen, offset_ms: Math.round(now - Date.now()) } };
+  return { data: { now: new Date(now).toISOString(), frozen: deps.clock.frozen, offset_ms: Math.round(deps.clock.offsetMs()) } };
 }
 
 /** The /_mock control plane (described in openapi.yaml under "Mock control"): health, reset, keys, clock, faults, webhooks, journal, OAuth clients. */

@@ -1,7 +1,8 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { toIso } from '../clock.js';
 import { dict, own } from './dict.js';
+import * as make from './factories.js';
+import type { FactoryContext, GenerateConfig } from './factories.js';
 import type { CollectionName, Rec, WorkspaceData, WorkspaceInfo } from './types.js';
 import { COLLECTIONS } from './types.js';
 import { createIdFactory, loadFaker, type FakerFactory } from './random.js';
@@ -12,18 +13,6 @@ export interface FixtureOptions {
   seed: number;
   /** Overrides generate.json's totals: this many contacts, conversations and tickets. */
   scale?: number;
-}
-
-interface GenerateConfig {
-  from: string;
-  to: string;
-  totals: Partial<Record<'users' | 'contacts' | 'conversations' | 'tickets', number>>;
-  messages_per_conversation: [number, number];
-  company_domain_share: number;
-  company_domain: string;
-  tags: string[];
-  subjects: string[];
-  bodies: string[];
 }
 
 const GENERATE_DEFAULTS: GenerateConfig = {
@@ -54,6 +43,9 @@ function readJson<T>(dir: string, file: string, fallback: T): T {
   return parsed as T;
 }
 
+/** The workspace of a fixtures directory without workspace.json: the one the API overview's examples use. */
+const OVERVIEW_WORKSPACE = { id: 'ws_456', name: 'My Workspace', owner_id: 'user_123' } as const;
+
 /** The fixtures' workspace (workspace.json, or the overview's `ws_456`); the directory must exist. */
 export function readWorkspaceInfo(dir: string, from = GENERATE_DEFAULTS.from): WorkspaceInfo {
   let isDir = false;
@@ -63,7 +55,7 @@ export function readWorkspaceInfo(dir: string, from = GENERATE_DEFAULTS.from): W
     // reported below
   }
   if (!isDir) throw new Error(`The fixtures directory ${dir} does not exist.`);
-  return readJson<WorkspaceInfo>(dir, 'workspace.json', { id: 'ws_456', name: 'My Workspace', owner_id: 'user_123', created_at: from });
+  return readJson<WorkspaceInfo>(dir, 'workspace.json', { ...OVERVIEW_WORKSPACE, created_at: from });
 }
 
 /** Tells what is wrong with a value ('workspace' info or a record of a collection), or nothing. */
@@ -120,105 +112,30 @@ export async function buildFixtures(opts: FixtureOptions): Promise<WorkspaceData
   return structuredClone(data);
 }
 
-function generate(opts: FixtureOptions, FakerClass: FakerFactory): WorkspaceData {
+const ids = (list: Rec[]): string[] => list.map((r) => r.id);
+const byId = (list: Rec[]) => dict(Object.fromEntries(list.map((r) => [r.id, r])) as Record<string, Rec>);
+
+/** Hand-written records, then generated ones: each collection from its factory, in a fixed order (the seed's faker calls run in sequence). */
+function generate(opts: FixtureOptions, seeded: FakerFactory): WorkspaceData {
   const cfg: GenerateConfig = { ...GENERATE_DEFAULTS, ...readJson<Partial<GenerateConfig>>(opts.dir, 'generate.json', {}) };
   const workspace = readWorkspaceInfo(opts.dir, cfg.from);
-  const f = new FakerClass(opts.seed);
+  const f = seeded(opts.seed);
   const hand = Object.fromEntries(COLLECTIONS.map((c) => [c, readJson<Rec[]>(opts.dir, `${c}.json`, [])])) as Record<CollectionName, Rec[]>;
   const taken = new Set(COLLECTIONS.flatMap((c) => hand[c].map((r) => r.id)));
-  const newId = createIdFactory(f, (id) => taken.has(id), (id) => taken.add(id));
-  const from = Date.parse(cfg.from);
-  const to = Date.parse(cfg.to);
-  const instant = (min = from) => Math.floor(f.number.int({ min, max: to - 1000 }) / 1000) * 1000;
-  const later = (start: number, maxMs: number) => Math.min(to - 1000, start + f.number.int({ min: 0, max: maxMs / 1000 }) * 1000);
-  const total = (c: 'users' | 'contacts' | 'conversations' | 'tickets') =>
-    Math.max(0, (c !== 'users' && opts.scale !== undefined ? opts.scale : cfg.totals[c] ?? 0) - hand[c].length);
-  const pickTags = () => (cfg.tags.length ? f.helpers.arrayElements(cfg.tags, { min: 0, max: 2 }) : []);
-  const subject = () => f.helpers.arrayElement(cfg.subjects).replace('{n}', String(f.number.int({ min: 1000, max: 9999 })));
+  const ctx: FactoryContext = {
+    cfg,
+    from: Date.parse(cfg.from),
+    to: Date.parse(cfg.to),
+    count: (c) => Math.max(0, (c !== 'users' && opts.scale !== undefined ? opts.scale : cfg.totals[c] ?? 0) - hand[c].length),
+    newId: createIdFactory(f, (id) => taken.has(id), (id) => taken.add(id)),
+  };
 
-  const users = [...hand.users];
-  for (let i = 0; i < total('users'); i++) {
-    const firstName = f.person.firstName();
-    const lastName = f.person.lastName();
-    const created = instant();
-    users.push({
-      id: newId('user_'), email: f.internet.email({ firstName, lastName, provider: cfg.company_domain }).toLowerCase(),
-      name: `${firstName} ${lastName}`, role: f.helpers.weightedArrayElement([{ value: 'agent', weight: 4 }, { value: 'admin', weight: 1 }]),
-      created_at: toIso(created), updated_at: toIso(later(created, 30 * 864e5)),
-    });
-  }
+  const users = make.users(f, ctx, hand.users);
+  const contacts = make.contacts(f, ctx, hand.contacts);
+  const people = { userIds: ids(users), contactIds: ids(contacts) };
+  const { conversations, messages } = make.conversations(f, ctx, hand, people);
+  const tickets = make.tickets(f, ctx, hand.tickets, { ...people, conversationIds: ids(conversations) });
 
-  const emails = new Set(hand.contacts.map((c) => String(c.email)));
-  const contacts = [...hand.contacts];
-  for (let i = 0; i < total('contacts'); i++) {
-    const firstName = f.person.firstName();
-    const lastName = f.person.lastName();
-    const atCompany = f.number.float({ min: 0, max: 1 }) < cfg.company_domain_share;
-    let email = f.internet.email({ firstName, lastName, ...(atCompany ? { provider: cfg.company_domain } : {}) }).toLowerCase();
-    for (let n = 2; emails.has(email); n++) email = email.replace(/^([^@]+?)(\d*)@/, `$1${n}@`);
-    emails.add(email);
-    const created = instant();
-    contacts.push({
-      id: newId('contact_'), name: `${firstName} ${lastName}`, email,
-      phone: f.datatype.boolean(0.6) ? f.phone.number({ style: 'international' }) : null,
-      company: atCompany ? 'Company Inc' : f.datatype.boolean(0.5) ? f.company.name() : null,
-      tags: pickTags(), created_at: toIso(created), updated_at: toIso(later(created, 60 * 864e5)),
-    });
-  }
-
-  const userIds = users.map((u) => u.id);
-  const contactIds = contacts.map((c) => c.id);
-  const conversations = [...hand.conversations];
-  const messages = [...hand.messages];
-  for (let i = 0; i < total('conversations'); i++) {
-    const id = newId('conv_');
-    const contactId = contactIds.length ? f.helpers.arrayElement(contactIds) : null;
-    const assigneeId = userIds.length && f.datatype.boolean(0.8) ? f.helpers.arrayElement(userIds) : null;
-    let at = instant();
-    const created = at;
-    const count = f.number.int({ min: cfg.messages_per_conversation[0], max: cfg.messages_per_conversation[1] });
-    let last: Rec | undefined;
-    for (let m = 0; m < count; m++) {
-      if (m > 0) at = later(at, 2 * 864e5);
-      const fromContact = m % 2 === 0 || !assigneeId;
-      last = {
-        id: newId('msg_'), conversation_id: id, body: f.helpers.arrayElement(cfg.bodies),
-        type: fromContact ? 'reply' : f.helpers.weightedArrayElement([{ value: 'comment', weight: 4 }, { value: 'note', weight: 1 }]),
-        author_type: fromContact ? 'contact' : 'user', author_id: fromContact ? contactId : assigneeId,
-        created_at: toIso(at), updated_at: toIso(at),
-      };
-      messages.push(last);
-    }
-    conversations.push({
-      id, subject: subject(),
-      status: f.helpers.weightedArrayElement([{ value: 'open', weight: 4 }, { value: 'pending', weight: 2 }, { value: 'closed', weight: 4 }]),
-      channel: f.helpers.arrayElement(['email', 'chat', 'sms', 'whatsapp', 'phone']),
-      contact_id: contactId, assignee_id: assigneeId, tags: pickTags(), message_count: count,
-      last_message_at: last ? last.created_at : null,
-      last_message_preview: last ? String(last.body).slice(0, 140) : null,
-      created_at: toIso(created), updated_at: toIso(at),
-    });
-  }
-
-  const conversationIds = conversations.map((c) => c.id);
-  const tickets = [...hand.tickets];
-  for (let i = 0; i < total('tickets'); i++) {
-    const created = instant();
-    tickets.push({
-      id: newId('ticket_'), subject: subject(),
-      description: f.datatype.boolean(0.7) ? f.lorem.sentence() : null,
-      status: f.helpers.weightedArrayElement([
-        { value: 'open', weight: 4 }, { value: 'pending', weight: 2 }, { value: 'resolved', weight: 3 }, { value: 'closed', weight: 1 }]),
-      priority: f.helpers.weightedArrayElement([
-        { value: 'low', weight: 2 }, { value: 'normal', weight: 5 }, { value: 'high', weight: 2 }, { value: 'urgent', weight: 1 }]),
-      assignee_id: userIds.length && f.datatype.boolean(0.75) ? f.helpers.arrayElement(userIds) : null,
-      contact_id: contactIds.length && f.datatype.boolean(0.9) ? f.helpers.arrayElement(contactIds) : null,
-      conversation_id: conversationIds.length && f.datatype.boolean(0.3) ? f.helpers.arrayElement(conversationIds) : null,
-      tags: pickTags(), created_at: toIso(created), updated_at: toIso(later(created, 20 * 864e5)),
-    });
-  }
-
-  const byId = (list: Rec[]) => dict(Object.fromEntries(list.map((r) => [r.id, r])) as Record<string, Rec>);
   return {
     workspace,
     seed: opts.seed,

@@ -18,7 +18,7 @@ export interface Faker {
   lorem: { sentence(): string };
 }
 
-export type FakerFactory = new (seed: number) => Faker;
+export type FakerFactory = (seed: number) => Faker;
 
 let factory: Promise<FakerFactory> | undefined;
 
@@ -27,11 +27,7 @@ export function loadFaker(): Promise<FakerFactory> {
   factory ??= import('@faker-js/faker/locale/en').then(({ faker }) => {
     const FakerClass = faker.constructor as new (opts: { locale: unknown; seed: number }) => Faker;
     const locale = faker.rawDefinitions;
-    return class SeededFaker {
-      constructor(seed: number) {
-        return new FakerClass({ locale, seed });
-      }
-    } as unknown as FakerFactory;
+    return (seed: number) => new FakerClass({ locale, seed });
   });
   return factory;
 }

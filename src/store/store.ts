@@ -8,7 +8,7 @@ import { buildFixtures, readWorkspaceInfo, type FixtureOptions } from './fixture
 import { idSuffixes } from './ids.js';
 import { Transactions, type ChangeSink } from './transactions.js';
 import { Workspace } from './workspace.js';
-import { ALL_SCOPES, COLLECTIONS, type ApiKeyRecord, type CollectionName, type DbData, type Plan, type WorkspaceData, type WorkspaceInfo } from './types.js';
+import { ALL_SCOPES, COLLECTIONS, type ApiKeyRecord, type DbData, type Plan, type WorkspaceData, type WorkspaceInfo } from './types.js';
 
 export interface StoreOptions {
   /** Persist to this JSON file (lowdb JSONFile, atomic writes); memory only when absent. */
@@ -104,13 +104,18 @@ export class Store {
     const ws = this.current(id);
     if (ws) return Promise.resolve(ws);
     if (id !== this.defaultWorkspaceId) return undefined;
-    const building = (this.building ??= buildFixtures(this.opts.fixtures).then((data) => {
+    this.building ??= buildFixtures(this.opts.fixtures).then((data) => {
       // Built outside any transaction: it is what the data held all along, made concrete.
-      const stored = own(this.db.data.workspaces, id) ?? (this.db.data.workspaces[id] = data);
+      let stored = own(this.db.data.workspaces, id);
+      if (!stored) {
+        this.db.data.workspaces[id] = data;
+        stored = data;
+      }
       return this.current(id) ?? this.adopt(stored);
     }).finally(() => {
       if (this.building === building) this.building = undefined;
-    }));
+    });
+    const building = this.building;
     return building;
   }
 

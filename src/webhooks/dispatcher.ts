@@ -1,32 +1,25 @@
-import { isIP } from 'node:net';
 import type { Clock } from '../clock.js';
 import { LIMITS } from '../limits.js';
-import { isLoopbackHost } from '../loopback.js';
 import type { Logger } from '../logger.js';
 import type { Mutation } from '../resources/engine.js';
 import type { Store } from '../store/store.js';
 import type { Workspace } from '../store/workspace.js';
 import type { Rec } from '../store/types.js';
-import { VERSION } from '../version.js';
-import { failureOf, recordAttempt, type AttemptResult } from './attempt.js';
+import { recordAttempt, type AttemptResult } from './attempt.js';
 import { eventsFor, subscribed, type WebhookEvent } from './events.js';
-import { AgentPool, post } from './post.js';
-import { sign } from './signing.js';
-import type { Listener } from './targets.js';
+import { flushOutbox, type FlushOptions } from './flush.js';
+import { activeEndpoint, byCreation, dueAt, earliestDue, nextPending, type Queue } from './queue.js';
+import { Sender, type SenderOptions } from './sender.js';
 import { Waiter } from './waiter.js';
 
-export interface DispatcherOptions {
+export interface DispatcherOptions extends SenderOptions {
   store: Store;
   clock: Clock;
   logger: Logger;
   /** Delay before each retry, in ms; after the last one a delivery is failed. */
   retries: number[];
-  /** Deadline of a whole attempt, in ms. */
-  timeoutMs: number;
   /** The scopes a subscription needs to receive an event. */
   scopesOf: (event: string) => readonly string[];
-  /** Where this server listens: deliveries never go back to it. */
-  listener: () => Listener | undefined;
 }
 
 export interface OutboxCounts {
@@ -35,22 +28,11 @@ export interface OutboxCounts {
   failed: number;
 }
 
-/** Oldest first, ties by id. */
-const byCreation = (a: Rec, b: Rec) => (a.created_at < b.created_at ? -1 : a.created_at > b.created_at ? 1 : a.id < b.id ? -1 : 1);
-
-/** An endpoint's pending delivery ids, oldest first. */
-interface Queue {
-  ws: Workspace;
-  ids: string[];
-  /** After its attempt could not be recorded (--data failing): real time before the next one. */
-  pausedUntil: number;
-}
-
 /**
  * The webhook outbox. Deliveries are stored with the change that caused them (same commit),
  * then sent outside the request: one at a time per endpoint, oldest first (so successful
  * deliveries arrive in order), retried on the mock clock's schedule, every attempt recorded.
- * No attempt outlives its deadline, and no endpoint shares sockets with another.
+ * No attempt outlives its deadline, and no endpoint shares sockets with another (see Sender).
  */
 export class Dispatcher {
   private queues = new Map<string, Queue>();
@@ -59,12 +41,13 @@ export class Dispatcher {
   private scheduled = false;
   private closed = false;
   private readonly changes = new Waiter();
-  private readonly agents = new AgentPool(LIMITS.attemptsInFlight * 2);
+  private readonly sender: Sender;
   /** Size at which a workspace's delivery records are looked at again for pruning. */
   private readonly pruneAt = new WeakMap<Workspace, number>();
   private readonly unsubscribe: () => void;
 
   constructor(private readonly opts: DispatcherOptions) {
+    this.sender = new Sender(opts);
     this.unsubscribe = opts.clock.onChange(() => {
       this.kick();
       this.changes.notify();
@@ -155,16 +138,6 @@ export class Dispatcher {
     });
   }
 
-  /** The stored, still pending delivery at the head of a queue (stale ids are dropped). */
-  private head(q: Queue): Rec | undefined {
-    while (q.ids.length) {
-      const d = q.ws.collections.deliveries.get(q.ids[0]!);
-      if (d && d.status === 'pending') return d;
-      q.ids.shift();
-    }
-    return undefined;
-  }
-
   /** Starts the due head of every idle endpoint (up to the in-flight cap) and sets a timer for the next. */
   private drain(): void {
     if (this.closed) return;
@@ -174,14 +147,14 @@ export class Dispatcher {
     let nextReal = Infinity;
     for (const [key, q] of this.queues) {
       if (this.busy.has(key)) continue;
-      const head = this.head(q);
+      const head = nextPending(q);
       if (!head) {
         this.queues.delete(key);
         continue;
       }
-      const hook = q.ws.collections.webhooks.get(String(head.webhook_id));
-      if (!hook?.active) continue;
-      const due = Date.parse(String(head.next_attempt_at));
+      const hook = activeEndpoint(q, head);
+      if (!hook) continue;
+      const due = dueAt(head);
       if (due > now) nextDue = Math.min(nextDue, due);
       else if (q.pausedUntil > real) nextReal = Math.min(nextReal, q.pausedUntil);
       else if (this.busy.size < LIMITS.attemptsInFlight) this.start(key, q, head, hook);
@@ -204,95 +177,52 @@ export class Dispatcher {
   /** One POST, its record, then straight on to the endpoint's next due delivery (no scheduling hop). */
   private async attempt(key: string, q: Queue, d: Rec, hook: Rec): Promise<void> {
     try {
-      const result = await this.send(key, hook, d);
+      const result = await this.sender.send(key, hook, d);
       if (result.error) this.opts.logger.debug(`webhook ${String(hook.url)} ${String(d.event)}: ${result.error}`);
-      await this.opts.store.transaction(() => {
-        // A reset or restore since replaced the workspace: this delivery is no longer held.
-        if (this.opts.store.current(q.ws.id) !== q.ws) return;
-        const latest = q.ws.collections.deliveries.get(d.id);
-        if (latest?.status !== 'pending') return;
-        q.ws.collections.deliveries.put(recordAttempt(latest, result, this.opts.retries, this.opts.clock.now(), this.opts.clock.iso()));
-      });
+      await this.record(q, d.id, result);
     } catch (err) {
       this.opts.logger.error('could not record a webhook attempt', err);
       q.pausedUntil = performance.now() + 1_000;
     } finally {
       this.busy.delete(key);
       this.changes.notify();
-      const next = this.closed || this.queues.get(key) !== q || q.pausedUntil > performance.now() ? undefined : this.head(q);
-      const nextHook = next && q.ws.collections.webhooks.get(String(next.webhook_id));
-      if (next && nextHook?.active && Date.parse(String(next.next_attempt_at)) <= this.opts.clock.now()) this.start(key, q, next, nextHook);
-      else this.kick();
+      this.startNext(key, q);
     }
   }
 
-  /** POSTs a delivery, signed; never throws: a failure is the attempt's result. */
-  private async send(key: string, hook: Rec, d: Rec): Promise<AttemptResult> {
-    const { clock, timeoutMs } = this.opts;
-    const url = String(hook.url);
-    const attemptedAt = new Date(clock.now()).toISOString();
-    const t0 = performance.now();
-    let status: number | null = null;
-    let error: string | null = null;
-    try {
-      const target = new URL(url);
-      // Names are checked when they resolve (guardedLookup); addresses and loopback names here.
-      const { guardedLookup, portOf, reachesSelf } = await import('./targets.js');
-      const literal = isIP(target.hostname.replace(/^\[|\]$/g, '')) || isLoopbackHost(target.hostname);
-      if (literal && (await reachesSelf(url, this.opts.listener()))) throw new Error('Not sent: the URL reaches this server itself.');
-      const body = JSON.stringify(d.payload);
-      const timestamp = Math.floor(clock.now() / 1000);
-      status = await post(url, {
-        'content-type': 'application/json',
-        'user-agent': `commflow-mock/${VERSION} (webhooks)`,
-        'webhook-id': String(d.event_id),
-        'webhook-timestamp': String(timestamp),
-        'webhook-signature': sign(String(hook.secret), String(d.event_id), timestamp, body),
-      }, body, {
-        deadlineMs: timeoutMs,
-        agent: this.agents.for(`${key} ${target.origin}`, target.protocol),
-        lookup: guardedLookup(this.opts.listener, portOf(target)) as never,
-      });
-      error = failureOf(status);
-    } catch (err) {
-      error = (err as Error).message;
-    }
-    return { attemptedAt, status, error, durationMs: Math.round((performance.now() - t0) * 1000) / 1000 };
+  /** Stores an attempt on its delivery, if the delivery is still held and pending. */
+  private record(q: Queue, id: string, result: AttemptResult): Promise<void> {
+    const { store, retries, clock } = this.opts;
+    return store.transaction(() => {
+      // A reset or restore since replaced the workspace: this delivery is no longer held.
+      if (store.current(q.ws.id) !== q.ws) return;
+      const latest = q.ws.collections.deliveries.get(id);
+      if (latest?.status !== 'pending') return;
+      q.ws.collections.deliveries.put(recordAttempt(latest, result, retries, clock.now(), clock.iso()));
+    });
   }
 
-  /** Earliest due time among the queue heads of active endpoints, and whether one is due now. */
-  private outlook(): { dueNow: boolean; earliest: number } {
-    const now = this.opts.clock.now();
-    let earliest = Infinity;
-    for (const q of this.queues.values()) {
-      const head = this.head(q);
-      if (!head || !q.ws.collections.webhooks.get(String(head.webhook_id))?.active) continue;
-      earliest = Math.min(earliest, Date.parse(String(head.next_attempt_at)));
-    }
-    return { dueNow: earliest <= now, earliest };
+  /** After an attempt: the endpoint's next delivery at once if it is due, else a scheduling pass. */
+  private startNext(key: string, q: Queue): void {
+    const next = this.closed || this.queues.get(key) !== q || q.pausedUntil > performance.now() ? undefined : nextPending(q);
+    const hook = next && activeEndpoint(q, next);
+    if (next && hook && dueAt(next) <= this.opts.clock.now()) this.start(key, q, next, hook);
+    else this.kick();
   }
 
   /**
    * Resolves once nothing is in flight and nothing is due; with `advanceClock`, moves the mock
-   * clock to each pending retry in turn until every delivery has ended. Waits on changes
-   * (an attempt ending, an event, the clock), never in a loop.
+   * clock to each pending retry in turn until every delivery has ended (see flushOutbox).
    */
-  async flush(options: { advanceClock?: boolean; timeoutMs?: number } = {}): Promise<{ timedOut: boolean }> {
-    const deadline = performance.now() + (options.timeoutMs ?? 10_000);
-    for (;;) {
-      if (this.closed) return { timedOut: false };
-      this.drain();
-      const { dueNow, earliest } = this.outlook();
-      if (this.busy.size === 0 && !dueNow) {
-        if (!options.advanceClock || earliest === Infinity) return { timedOut: false };
-        this.opts.clock.advance(Math.max(0, earliest - this.opts.clock.now()));
-        continue;
-      }
-      const left = deadline - performance.now();
-      if (left <= 0) return { timedOut: true };
-      // Due but not started (paused after a failed record, or at the in-flight cap): look again soon.
-      await this.changes.next(this.busy.size === 0 ? Math.min(left, 50) : left);
-    }
+  async flush(options: FlushOptions = {}): Promise<{ timedOut: boolean }> {
+    return flushOutbox({
+      clock: this.opts.clock,
+      closed: () => this.closed,
+      inFlight: () => this.busy.size,
+      drain: () => this.drain(),
+      earliestDue: () => earliestDue(this.queues.values()),
+      nextChange: (ms) => this.changes.next(ms),
+    }, options);
   }
 
   counts(workspaces: Workspace[]): OutboxCounts {
@@ -312,7 +242,7 @@ export class Dispatcher {
     this.closed = true;
     clearTimeout(this.timer);
     this.unsubscribe();
-    this.agents.destroy();
+    this.sender.close();
     this.changes.notify();
   }
 }

@@ -32,7 +32,7 @@ describe('the built CLI', () => {
     const cli = await startCli(['--port', '0', '--log-format', 'json']);
     try {
       await getJson(`${cli.url}/v1/tickets/ticket_123`, { headers: auth });
-      await new Promise((r) => setTimeout(r, 100));
+      await cli.waitForOutput('"msg":"request"');
       const line = cli.output().split('\n').find((l) => l.includes('"msg":"request"'));
       expect(JSON.parse(line!)).toMatchObject({ method: 'GET', path: '/v1/tickets/ticket_123', status: 200, workspace: 'ws_456' });
     } finally {

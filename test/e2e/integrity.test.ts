@@ -1,7 +1,7 @@
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { runCli, startCli, type Running } from '../helpers/cli.js';
 import { startReceiver, type Receiver } from '../helpers/receiver.js';
 import { assertMatchesSpec } from '../helpers/spec-check.js';
@@ -238,9 +238,10 @@ describe('start-up refuses what cannot work', () => {
 describe('a graceful stop', () => {
   it('lets a request in flight finish, then exits 0', async () => {
     const cli = await start([]);
-    const slow = fetch(`${cli.url}/v1/me`, { headers: { ...auth, prefer: 'latency=2500' } });
-    // The request is in flight well before its 2.5 s are over.
-    await new Promise((r) => setTimeout(r, 500));
+    await call(cli.url, 'POST', '/_mock/faults', { path: '/v1/me', latency_ms: 1500 });
+    const slow = fetch(`${cli.url}/v1/me`, { headers: auth });
+    // In flight: the fault rule has taken it, and holds it for 1.5 s.
+    await vi.waitUntil(async () => (await call(cli.url, 'GET', '/_mock/faults')).body.data[0].hits === 1, { timeout: 10_000, interval: 20 });
     const exited = cli.stop('SIGTERM');
     const res = await slow;
     expect(res.status).toBe(200);
@@ -253,7 +254,7 @@ describe('the control plane is not a web page\'s, nor a webhook\'s, to drive', (
   it('warns loudly when bound beyond loopback without --admin-token', async () => {
     const open = await start(['--host', '0.0.0.0']);
     // stderr and stdout are separate pipes: wait for the warning rather than assume their order.
-    for (let i = 0; i < 100 && !open.output().includes('WARNING'); i++) await new Promise((r) => setTimeout(r, 20));
+    await open.waitForOutput('WARNING');
     expect(open.output()).toMatch(/WARNING: listening on 0\.0\.0\.0 without --admin-token/);
     const locked = await start(['--host', '0.0.0.0', '--admin-token', 'secret']);
     expect(locked.output()).not.toContain('WARNING');

@@ -13,6 +13,8 @@ export interface Running {
   url: string;
   proc: ChildProcess;
   output: () => string;
+  /** Resolves once the output (stdout and stderr) contains `text`. */
+  waitForOutput(text: string | RegExp): Promise<string>;
   /** Sends a signal and resolves with the exit code. */
   stop(signal?: NodeJS.Signals): Promise<number | null>;
 }
@@ -23,11 +25,13 @@ export function startCli(args: string[], env: Record<string, string> = {}, nodeA
   spawned.add(proc);
   proc.once('exit', () => spawned.delete(proc));
   let out = '';
+  const waiting = new Set<() => void>();
   const exited = new Promise<number | null>((resolve) => proc.once('exit', (code) => resolve(code)));
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`CLI did not print its URL in time:\n${out}`)), 10_000);
     const onData = (chunk: Buffer) => {
       out += chunk.toString();
+      for (const check of waiting) check();
       const m = /(http:\/\/[\d.]+:\d+)/.exec(out);
       if (m) {
         clearTimeout(timer);
@@ -35,6 +39,17 @@ export function startCli(args: string[], env: Record<string, string> = {}, nodeA
           url: m[1]!,
           proc,
           output: () => out,
+          waitForOutput: (text) => new Promise<string>((found, lost) => {
+            const seen = () => (typeof text === 'string' ? out.includes(text) : text.test(out));
+            if (seen()) return found(out);
+            const check = () => {
+              if (!seen()) return;
+              waiting.delete(check);
+              found(out);
+            };
+            waiting.add(check);
+            void exited.then(() => waiting.has(check) && lost(new Error(`The CLI exited without printing ${String(text)}:\n${out}`)));
+          }),
           stop: (signal = 'SIGTERM') => {
             proc.kill(signal);
             return exited;
@@ -43,7 +58,10 @@ export function startCli(args: string[], env: Record<string, string> = {}, nodeA
       }
     };
     proc.stdout!.on('data', onData);
-    proc.stderr!.on('data', (c: Buffer) => (out += c.toString()));
+    proc.stderr!.on('data', (c: Buffer) => {
+      out += c.toString();
+      for (const check of waiting) check();
+    });
     void exited.then((code) => {
       clearTimeout(timer);
       reject(new Error(`CLI exited with ${String(code)} before printing its URL:\n${out}`));

@@ -11,6 +11,8 @@ export interface Received {
 export interface Receiver {
   url: string;
   received: Received[];
+  /** How many requests it has answered so far. */
+  answered: number;
   /** How to answer the n-th request (0-based): a status, optionally after a delay. */
   respond: (n: number) => { status: number; delayMs?: number };
   /** Resolves once `count` requests have arrived. */
@@ -22,7 +24,7 @@ export interface Receiver {
 export async function startReceiver(respond: Receiver['respond'] = () => ({ status: 200 })): Promise<Receiver> {
   const received: Received[] = [];
   let waiters: (() => void)[] = [];
-  const receiver = { respond } as Receiver;
+  const receiver = { respond, answered: 0 } as Receiver;
   const server: Server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
@@ -34,6 +36,7 @@ export async function startReceiver(respond: Receiver['respond'] = () => ({ stat
       const send = () => {
         res.writeHead(answer.status, { 'content-type': 'text/plain' });
         res.end('ok');
+        receiver.answered++;
         for (const w of waiters) w();
       };
       if (answer.delayMs) setTimeout(send, answer.delayMs);
@@ -65,4 +68,17 @@ export async function startReceiver(respond: Receiver['respond'] = () => ({ stat
       }),
   });
   return receiver;
+}
+
+/**
+ * A webhook URL that refuses every connection, for as long as the handle is held (never a
+ * port just freed, which anything may take again). This process holds 127.0.0.1:P, so
+ * nothing can bind P on any address but 127.0.0.2 itself, and connections to
+ * 127.0.0.2:P are refused (Linux answers all of 127/8 on loopback).
+ */
+export async function refusingUrl(): Promise<{ url: string; close(): Promise<void> }> {
+  const holder = createServer();
+  await new Promise<void>((resolve) => holder.listen(0, '127.0.0.1', resolve));
+  const { port } = holder.address() as AddressInfo;
+  return { url: `http://127.0.0.2:${port}/hooks`, close: () => new Promise<void>((resolve) => holder.close(() => resolve())) };
 }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { buildOperations } from '../../src/openapi/operations.js';
 import { loadSpec } from '../../src/openapi/spec.js';
+import { createClock } from '../../src/clock.js';
 import { harness } from '../helpers/harness.js';
 
 const spec = await loadSpec();
@@ -15,7 +16,8 @@ const TYPE_OF: Record<number, string> = {
 
 describe('the mock clock', () => {
   it('freezes, advances and returns to real time; records read it', async () => {
-    const h = await harness({ clock: undefined });
+    // Real time, as this test sees it, stands still: the mock clock's offset from it is exact.
+    const h = await harness({ clock: createClock(() => Date.parse('2026-11-24T08:00:00Z')) });
     const frozen = await h.call('POST', '/_mock/clock', { key: null, body: { now: '2026-03-01T00:00:00Z' } });
     expect(frozen.body.data).toMatchObject({ now: '2026-03-01T00:00:00.000Z', frozen: true });
     const created = await h.call('POST', '/v1/tickets', { body: { subject: 'Clocked' } });
@@ -27,7 +29,7 @@ describe('the mock clock', () => {
     expect((await h.get('/_mock/clock', { key: null })).body.data.now).toBe('2026-03-01T00:01:01.000Z');
     const real = await h.call('DELETE', '/_mock/clock', { key: null });
     expect(real.body.data.frozen).toBe(false);
-    expect(Math.abs(real.body.data.offset_ms)).toBeLessThan(1000);
+    expect(real.body.data).toMatchObject({ now: '2026-11-24T08:00:00.000Z', offset_ms: 0 });
   });
 
   it('rejects an empty or malformed setting', async () => {
@@ -149,10 +151,10 @@ describe('the Prefer header', () => {
   });
 
   it('delays with latency (real time) and may combine with code', async () => {
-    const h = await shared;
-    const t0 = performance.now();
+    const waits: number[] = [];
+    const h = await harness({ sleep: async (ms) => waits.push(ms) });
     const res = await h.get('/v1/me', { headers: { prefer: 'latency=60, code=500' } });
-    expect(performance.now() - t0).toBeGreaterThanOrEqual(55);
+    expect(waits).toEqual([60]);
     expect(res.status).toBe(500);
     expect(res.headers.get('preference-applied')).toBe('latency=60, code=500');
   });
@@ -210,12 +212,23 @@ describe('fault injection', () => {
     expect(await res.json()).toMatchObject({ error: { type: 'api_error', code: 'service_unavailable' } });
   });
 
-  it('delays the real answer when it only has latency', async () => {
-    const h = await harness();
-    await h.call('POST', '/_mock/faults', { key: null, body: { path: '/v1/me', latency_ms: 60 } });
-    const t0 = performance.now();
+  it('--latency delays every /v1 answer, and leaves the control plane alone', async () => {
+    const waits: number[] = [];
+    const h = await harness({ latency: 40, sleep: async (ms) => waits.push(ms) });
     expect((await h.get('/v1/me')).status).toBe(200);
-    expect(performance.now() - t0).toBeGreaterThanOrEqual(55);
+    expect((await h.get('/v1/tickets/nope')).status).toBe(404);
+    expect((await h.get('/_mock/health', { key: null })).status).toBe(200);
+    expect(waits).toEqual([40, 40]);
+  });
+
+  it('delays the real answer when it only has latency', async () => {
+    const waits: number[] = [];
+    const h = await harness({ sleep: async (ms) => waits.push(ms) });
+    await h.call('POST', '/_mock/faults', { key: null, body: { path: '/v1/me', latency_ms: 60 } });
+    expect((await h.get('/v1/me')).status).toBe(200);
+    expect(waits).toEqual([60]);
+    expect((await h.get('/v1/users/user_123')).status).toBe(200);
+    expect(waits, 'only the matching path waits').toEqual([60]);
   });
 
   it('is intermittent with a probability, deterministically for a seed', async () => {
@@ -318,7 +331,7 @@ describe('every status and error type of the overview, on purpose', () => {
     note(await h.get('/v1/tickets/ticket_404'));
     note(await h.call('POST', '/v1/contacts', { body: {} }));
     note(await h.get('/v1/users/user_123'));
-    let res;
+    let res: Awaited<ReturnType<typeof h.get>>;
     do res = await h.get('/v1/me'); while (res.status === 200);
     note(res);
     expect(seen).toEqual([

@@ -1,7 +1,7 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { harness, type Harness } from '../helpers/harness.js';
 import { startReceiver } from '../helpers/receiver.js';
 
@@ -21,13 +21,15 @@ async function gated(): Promise<Gated> {
   const waiting: { resolve: () => void; reject: (e: Error) => void }[] = [];
   const adapter = (h.deps.store as unknown as { db: { adapter: { write: () => Promise<void> } } }).db.adapter;
   adapter.write = () => new Promise<void>((resolve, reject) => waiting.push({ resolve, reject }));
-  const until = async (n: number) => {
-    for (let i = 0; i < 200 && waiting.length < n; i++) await new Promise((r) => setTimeout(r, 5));
-  };
+  const until = (n: number) => vi.waitUntil(() => waiting.length >= n, { timeout: 5000, interval: 1 }).then(() => undefined);
   return {
     h,
-    open: () => waiting.splice(0).forEach((w) => w.resolve()),
-    fail: () => waiting.splice(0).forEach((w) => w.reject(Object.assign(new Error('no space'), { code: 'ENOSPC' }))),
+    open: () => {
+      for (const w of waiting.splice(0)) w.resolve();
+    },
+    fail: () => {
+      for (const w of waiting.splice(0)) w.reject(Object.assign(new Error('no space'), { code: 'ENOSPC' }));
+    },
     until,
   };
 }
@@ -67,14 +69,14 @@ describe('with --data, a change is visible only once it is saved', () => {
     const ws = (await make).body.data;
     const blocker = h.call('POST', '/v1/tickets', { body: { subject: 'first' } });
     await g.until(1);
+    const transactions = vi.spyOn(h.deps.store, 'transaction');
     const deletion = h.call('DELETE', `/_mock/workspaces/${ws.workspace.id}`, { key: null });
     const late = h.call('POST', '/v1/tickets', { key: ws.api_key, body: { subject: 'late' } });
     const orphan = h.call('POST', '/_mock/api-keys', { key: null, body: { workspace_id: ws.workspace.id } });
-    await new Promise((r) => setTimeout(r, 20));
-    for (let i = 0; i < 4; i++) {
-      g.open();
-      await g.until(1);
-    }
+    // All three are queued behind the blocked write (each request is one transaction).
+    await vi.waitUntil(() => transactions.mock.calls.length === 3, { timeout: 5000, interval: 1 });
+    g.open(); // the blocker's write lands
+    await g.until(1); // the deletion's write; the two behind it find no workspace and write nothing
     g.open();
     expect((await blocker).status).toBe(201);
     expect((await deletion).status).toBe(204);

@@ -1,0 +1,67 @@
+import { isIP } from 'node:net';
+import type { Clock } from '../clock.js';
+import { LIMITS } from '../limits.js';
+import { isLoopbackHost } from '../loopback.js';
+import type { Rec } from '../store/types.js';
+import { VERSION } from '../version.js';
+import { failureOf, type AttemptResult } from './attempt.js';
+import { AgentPool, post } from './post.js';
+import { sign } from './signing.js';
+import type { Listener } from './targets.js';
+
+export interface SenderOptions {
+  clock: Clock;
+  /** Deadline of a whole attempt, in ms. */
+  timeoutMs: number;
+  /** Where this server listens: deliveries never go back to it. */
+  listener: () => Listener | undefined;
+}
+
+/** Sends deliveries, signed; no endpoint shares sockets with another. */
+export class Sender {
+  private readonly agents = new AgentPool(LIMITS.attemptsInFlight * 2);
+
+  constructor(private readonly opts: SenderOptions) {}
+
+  /**
+   * POSTs a delivery to its subscription's URL, signed; never throws: a failure is the
+   * attempt's result. `endpoint` names the endpoint whose keep-alive agent it goes out on.
+   */
+  async send(endpoint: string, hook: Rec, d: Rec): Promise<AttemptResult> {
+    const { clock, timeoutMs } = this.opts;
+    const url = String(hook.url);
+    const attemptedAt = new Date(clock.now()).toISOString();
+    const t0 = performance.now();
+    let status: number | null = null;
+    let error: string | null = null;
+    try {
+      const target = new URL(url);
+      // Names are checked when they resolve (guardedLookup); addresses and loopback names here.
+      const { guardedLookup, portOf, reachesSelf } = await import('./targets.js');
+      const literal = isIP(target.hostname.replace(/^\[|\]$/g, '')) || isLoopbackHost(target.hostname);
+      if (literal && (await reachesSelf(url, this.opts.listener()))) throw new Error('Not sent: the URL reaches this server itself.');
+      const body = JSON.stringify(d.payload);
+      const timestamp = Math.floor(clock.now() / 1000);
+      status = await post(url, {
+        'content-type': 'application/json',
+        'user-agent': `commflow-mock/${VERSION} (webhooks)`,
+        'webhook-id': String(d.event_id),
+        'webhook-timestamp': String(timestamp),
+        'webhook-signature': sign(String(hook.secret), String(d.event_id), timestamp, body),
+      }, body, {
+        deadlineMs: timeoutMs,
+        agent: this.agents.for(`${endpoint} ${target.origin}`, target.protocol),
+        lookup: guardedLookup(this.opts.listener, portOf(target)) as never,
+      });
+      error = failureOf(status);
+    } catch (err) {
+      error = (err as Error).message;
+    }
+    return { attemptedAt, status, error, durationMs: Math.round((performance.now() - t0) * 1000) / 1000 };
+  }
+
+  /** Closes every kept-alive socket. */
+  close(): void {
+    this.agents.destroy();
+  }
+}

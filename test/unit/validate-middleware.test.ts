@@ -1,0 +1,99 @@
+import { Hono } from 'hono';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { AppEnv } from '../../src/context.js';
+import { renderError } from '../../src/errors.js';
+import { validate } from '../../src/middleware/validate.js';
+import { buildOperations } from '../../src/openapi/operations.js';
+import { loadSpec } from '../../src/openapi/spec.js';
+import { createValidator } from '../../src/openapi/validator.js';
+
+describe('validate middleware', () => {
+  const app = new Hono<AppEnv>();
+  let loads = 0;
+
+  beforeAll(async () => {
+    const spec = await loadSpec();
+    const real = createValidator(spec);
+    const check = validate(() => {
+      loads++;
+      return real();
+    });
+    app.onError((err, c) => renderError(err, c));
+    for (const op of buildOperations(spec).filter((o) => ['getMe', 'listContacts', 'getContact', 'createContact', 'updateContact'].includes(o.id))) {
+      app.on(op.method.toUpperCase(), op.routePath, async (c, next) => {
+        c.set('op', op);
+        await next();
+      }, check, (c) => c.json(c.get('input')));
+    }
+  });
+
+  const call = (method: string, path: string, body?: unknown) => app.request(path, {
+    method, ...(body === undefined ? {} : { body: JSON.stringify(body), headers: { 'content-type': 'application/json' } }),
+  });
+  const errorOf = async (res: Response) => ((await res.json()) as { error: Record<string, unknown> }).error;
+
+  it('an operation with nothing to validate gets empty input without loading the validator', async () => {
+    const res = await call('GET', '/v1/me');
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({ params: {}, query: {}, body: {} });
+    expect(loads).toBe(0);
+  });
+
+  it('a list without a query gets the spec\'s query defaults', async () => {
+    const input = await (await call('GET', '/v1/contacts')).json() as { query: Record<string, unknown> };
+    expect(input.query).toEqual({ page: 1, per_page: 25, sort: 'created_at', order: 'desc' });
+  });
+
+  it('query parameters are typed and defaults fill the rest', async () => {
+    const input = await (await call('GET', '/v1/contacts?per_page=5&page=2')).json() as { query: Record<string, unknown> };
+    expect(input.query).toEqual({ page: 2, per_page: 5, sort: 'created_at', order: 'desc' });
+    expect(loads).toBeGreaterThan(0);
+  });
+
+  it.each([
+    ['/v1/contacts?bogus=1', 'bogus', 'unknown_parameter'],
+    ['/v1/contacts?per_page=abc', 'per_page', 'invalid_parameter'],
+    ['/v1/contacts?per_page=0', 'per_page', 'invalid_parameter'],
+    ['/v1/contacts?page=1&page=2', 'page', 'invalid_parameter'],
+  ])('GET %s: 400 on %s (%s)', async (path, param, code) => {
+    const res = await call('GET', path);
+    expect(res.status).toBe(400);
+    expect(await errorOf(res)).toMatchObject({ type: 'invalid_request_error', param, code });
+  });
+
+  it('path parameters reach the handler', async () => {
+    const input = await (await call('GET', '/v1/contacts/contact_42')).json();
+    expect(input).toMatchObject({ params: { id: 'contact_42' } });
+  });
+
+  it('a valid body reaches the handler', async () => {
+    const res = await call('POST', '/v1/contacts', { email: 'ada@example.com', name: 'Ada' });
+    expect(res.status).toBe(200);
+    expect(await res.json()).toMatchObject({ body: { email: 'ada@example.com', name: 'Ada' } });
+  });
+
+  it.each([
+    [{ name: 'Ada' }, 'email', 'missing_parameter', "The 'email' field is required."],
+    [{ email: 'ada@example.com', nickname: 'x' }, 'nickname', 'unknown_parameter', undefined],
+    [{ email: 'not an email' }, 'email', 'invalid_parameter', "The 'email' field must be a valid email."],
+    [{ email: 'ada@example.com', tags: 'vip' }, 'tags', 'invalid_parameter', "The 'tags' field must be an array."],
+  ])('POST /v1/contacts %j: 422 on %s (%s)', async (body, param, code, message) => {
+    const res = await call('POST', '/v1/contacts', body);
+    expect(res.status).toBe(422);
+    const error = await errorOf(res);
+    expect(error).toMatchObject({ type: 'invalid_request_error', param, code });
+    if (message) expect(error.message).toBe(message);
+  });
+
+  it('a missing body is validated as {}: 422 naming the first required field', async () => {
+    const res = await call('POST', '/v1/contacts');
+    expect(res.status).toBe(422);
+    expect(await errorOf(res)).toMatchObject({ code: 'missing_parameter', param: 'email', message: "The 'email' field is required." });
+  });
+
+  it('an empty PATCH: 422, the body must contain a field', async () => {
+    const res = await call('PATCH', '/v1/contacts/contact_1', {});
+    expect(res.status).toBe(422);
+    expect(await errorOf(res)).toMatchObject({ param: null, message: 'The request body must contain at least one field.' });
+  });
+});
