@@ -104,9 +104,15 @@ for (const scale of SCALES) {
     await load(`${mock.url}${path}`, { headers: AUTH, duration: 1 });
     rows.push([name, scale, await load(`${mock.url}${path}`, { headers: AUTH })]);
   }
-  rows.push(['POST a ticket', scale, await load(`${mock.url}/v1/tickets`, {
-    method: 'POST', headers: { ...AUTH, 'content-type': 'application/json' }, body: JSON.stringify({ subject: 'Bench ticket', priority: 'high' }),
-  })]);
+  rows.push([
+    'POST a ticket',
+    scale,
+    await load(`${mock.url}/v1/tickets`, {
+      method: 'POST',
+      headers: { ...AUTH, 'content-type': 'application/json' },
+      body: JSON.stringify({ subject: 'Bench ticket', priority: 'high' }),
+    }),
+  ]);
   summary.push({ scale, startup, rssMb: peakRssMb(mock.proc.pid) });
   await stop(mock.proc);
 }
@@ -129,7 +135,11 @@ const hooked = await start([CLI, '--port', '0', '--log-level', 'silent', '--no-r
 await firstOk(`${hooked.url}/v1/me`, AUTH);
 // Warm up: the first POST loads the validator and compiles the operation (lazy start-up).
 for (let i = 0; i < 50; i++) {
-  await fetch(`${hooked.url}/v1/tickets`, { method: 'POST', headers: { ...AUTH, 'content-type': 'application/json' }, body: JSON.stringify({ subject: `warmup-${i}` }) });
+  await fetch(`${hooked.url}/v1/tickets`, {
+    method: 'POST',
+    headers: { ...AUTH, 'content-type': 'application/json' },
+    body: JSON.stringify({ subject: `warmup-${i}` }),
+  });
 }
 const sent = new Map();
 const total = RATE * DURATION;
@@ -151,7 +161,10 @@ await new Promise((resolve) => {
 });
 const settleBy = performance.now() + 10_000;
 while ([...sent.keys()].some((k) => !arrivals.has(k)) && performance.now() < settleBy) await new Promise((r) => setTimeout(r, 20));
-const latencies = [...sent].filter(([k]) => arrivals.has(k)).map(([k, t]) => arrivals.get(k) - t).sort((a, b) => a - b);
+const latencies = [...sent]
+  .filter(([k]) => arrivals.has(k))
+  .map(([k, t]) => arrivals.get(k) - t)
+  .sort((a, b) => a - b);
 const pct = (p) => latencies[Math.min(latencies.length - 1, Math.floor(latencies.length * p))]?.toFixed(1);
 await stop(hooked.proc);
 await stop(rec.proc);
@@ -161,7 +174,9 @@ console.log(`\nautocannon: ${CONNECTIONS} connections, ${DURATION}s per scenario
 console.log(`| ${pad('scenario', 50)} | ${pad('fixtures', 8)} | req/s   | p50 ms | p99 ms | × baseline | non-2xx |`);
 console.log(`|${'-'.repeat(52)}|${'-'.repeat(10)}|---------|--------|--------|------------|---------|`);
 for (const [name, scale, r] of rows) {
-  console.log(`| ${pad(name, 50)} | ${pad(scale, 8)} | ${pad(r.rps, 7)} | ${pad(r.p50, 6)} | ${pad(r.p99, 6)} | ${pad((r.rps / base.rps).toFixed(2), 10)} | ${pad(r.non2xx + r.errors, 7)} |`);
+  console.log(
+    `| ${pad(name, 50)} | ${pad(scale, 8)} | ${pad(r.rps, 7)} | ${pad(r.p50, 6)} | ${pad(r.p99, 6)} | ${pad((r.rps / base.rps).toFixed(2), 10)} | ${pad(r.non2xx + r.errors, 7)} |`,
+  );
 }
 console.log('\n| fixtures | spawn → first /_mock/health 200 | spawn → first /v1/me 200 | peak RSS |');
 console.log('|----------|--------------------------------|-------------------------|----------|');

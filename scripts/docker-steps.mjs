@@ -10,7 +10,10 @@ import { dirname, join } from 'node:path';
 
 const repo = new URL('..', import.meta.url).pathname;
 const text = readFileSync(join(repo, 'Dockerfile'), 'utf8').replace(/\\\n/g, ' ');
-const lines = text.split('\n').map((l) => l.trim()).filter((l) => l && !l.startsWith('#'));
+const lines = text
+  .split('\n')
+  .map((l) => l.trim())
+  .filter((l) => l && !l.startsWith('#'));
 
 const stages = [];
 let stage;

@@ -42,24 +42,27 @@ function pipeline(deps: AppDeps): (op: Operation) => MiddlewareHandler<AppEnv>[]
   const check = validate(deps.validator);
   const prefer = simulate(deps.validator, deps.sleep);
   const record = journal(deps.journal, deps.clock);
-  const limit = deps.config.rateLimit ? [rateLimit({ limiter: deps.limiter, bucketOf: (token) => rateBucketOf(deps, token), defaultPlan: deps.config.plan })] : [];
+  const limit = deps.config.rateLimit
+    ? [rateLimit({ limiter: deps.limiter, bucketOf: (token) => rateBucketOf(deps, token), defaultPlan: deps.config.plan })]
+    : [];
   const faults = injectFaults(deps.faults, deps.sleep);
   const admin = [sameOriginOnly(() => deps.listener), ...(deps.config.adminToken ? [adminToken(deps.config.adminToken)] : [])];
   return (op) => {
     const enter: MiddlewareHandler<AppEnv> = op.public ? (c, next) => record(c, next) : (_c, next) => next();
-    const select: MiddlewareHandler<AppEnv> = op.body === 'none'
-      ? function selectOperation(c, next) {
-        c.set('op', op);
-        return enter(c, next);
-      }
-      : async function selectOperationWithBody(c, next) {
-        c.set('op', op);
-        try {
-          await enter(c, next);
-        } finally {
-          if (mustClose(c, op.largeBody ? deps.config.restoreLimit : deps.config.bodyLimit)) closeAfterAnswer(c);
-        }
-      };
+    const select: MiddlewareHandler<AppEnv> =
+      op.body === 'none'
+        ? function selectOperation(c, next) {
+            c.set('op', op);
+            return enter(c, next);
+          }
+        : async function selectOperationWithBody(c, next) {
+            c.set('op', op);
+            try {
+              await enter(c, next);
+            } finally {
+              if (mustClose(c, op.largeBody ? deps.config.restoreLimit : deps.config.bodyLimit)) closeAfterAnswer(c);
+            }
+          };
     const body = op.body === 'none' ? [] : [op.largeBody ? readRestore : op.public && op.protocol === 'api' ? readApi : readOpen];
     // OAuth endpoints find their client credentials in the body: it is read first there.
     if (op.protocol === 'oauth') return [select, ...body, faults];
@@ -83,7 +86,10 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   const { operations } = deps;
   const snapshots = new Map<string, NamedSnapshot>();
   const handlers: Record<string, Handler> = {
-    ...resourceRoutes(deps, deps.engine), ...controlRoutes(deps), ...workspaceRoutes(deps, snapshots), ...oauthRoutes(deps),
+    ...resourceRoutes(deps, deps.engine),
+    ...controlRoutes(deps),
+    ...workspaceRoutes(deps, snapshots),
+    ...oauthRoutes(deps),
   };
   const missing = operations.filter((op) => !handlers[op.id]).map((op) => op.id);
   if (missing.length) throw new Error(`openapi.yaml has operations without a handler: ${missing.join(', ')}`);
@@ -93,7 +99,10 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
       const t0 = performance.now();
       await next();
       deps.logger.request({
-        method: c.req.method, path: c.req.path, status: c.res.status, ms: performance.now() - t0,
+        method: c.req.method,
+        path: c.req.path,
+        status: c.res.status,
+        ms: performance.now() - t0,
         workspace: c.get('principal')?.workspaceId ?? null,
       });
     });
@@ -130,4 +139,3 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   registerDocs(app, deps.spec);
   return app;
 }
-

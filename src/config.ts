@@ -86,25 +86,123 @@ export const FLAGS: Flag[] = [
   { key: 'port', flag: 'port', env: 'COMMFLOW_MOCK_PORT', kind: 'port', arg: 'N', help: 'Port to listen on; 0 picks a free one (default 4010)' },
   { key: 'host', flag: 'host', env: 'COMMFLOW_MOCK_HOST', kind: 'string', arg: 'HOST', help: 'Address to bind (default 127.0.0.1)' },
   { key: 'seed', flag: 'seed', env: 'COMMFLOW_MOCK_SEED', kind: 'int', arg: 'N', help: 'Seed of the generated fixtures (default 1)' },
-  { key: 'fixtures', flag: 'fixtures', env: 'COMMFLOW_MOCK_FIXTURES', kind: 'string', arg: 'DIR', help: 'Directory of hand-written fixtures (default: the bundled ones)' },
-  { key: 'fixturesScale', flag: 'fixtures-scale', env: 'COMMFLOW_MOCK_FIXTURES_SCALE', kind: 'int', arg: 'N', help: 'Generate N contacts, conversations and tickets (for benchmarks)' },
+  {
+    key: 'fixtures',
+    flag: 'fixtures',
+    env: 'COMMFLOW_MOCK_FIXTURES',
+    kind: 'string',
+    arg: 'DIR',
+    help: 'Directory of hand-written fixtures (default: the bundled ones)',
+  },
+  {
+    key: 'fixturesScale',
+    flag: 'fixtures-scale',
+    env: 'COMMFLOW_MOCK_FIXTURES_SCALE',
+    kind: 'int',
+    arg: 'N',
+    help: 'Generate N contacts, conversations and tickets (for benchmarks)',
+  },
   { key: 'data', flag: 'data', env: 'COMMFLOW_MOCK_DATA', kind: 'string', arg: 'FILE', help: 'Persist state in this JSON file (default: memory only)' },
   { key: 'plan', flag: 'plan', env: 'COMMFLOW_MOCK_PLAN', kind: 'plan', arg: 'PLAN', help: 'Plan of the default keys: starter, professional or business' },
-  { key: 'rateLimit', flag: 'rate-limit', env: 'COMMFLOW_MOCK_RATE_LIMIT', kind: 'switch', arg: '', help: 'Enforce per-minute limits by plan (default on; --no-rate-limit, or env false, turns it off)' },
+  {
+    key: 'rateLimit',
+    flag: 'rate-limit',
+    env: 'COMMFLOW_MOCK_RATE_LIMIT',
+    kind: 'switch',
+    arg: '',
+    help: 'Enforce per-minute limits by plan (default on; --no-rate-limit, or env false, turns it off)',
+  },
   { key: 'latency', flag: 'latency', env: 'COMMFLOW_MOCK_LATENCY', kind: 'int', arg: 'MS', help: 'Delay every /v1 response by MS milliseconds (default 0)' },
   { key: 'bodyLimit', flag: 'body-limit', env: 'COMMFLOW_MOCK_BODY_LIMIT', kind: 'int', arg: 'BYTES', help: 'Largest request body accepted (default 1048576)' },
-  { key: 'restoreLimit', flag: 'restore-limit', env: 'COMMFLOW_MOCK_RESTORE_LIMIT', kind: 'int', arg: 'BYTES', help: 'Largest snapshot PUT /_mock/state accepts (default 16777216)' },
-  { key: 'webhooks', flag: 'webhook', env: 'COMMFLOW_MOCK_WEBHOOK', kind: 'urls', arg: 'URL', help: 'Subscribe URL to every event at start (repeatable; env: comma list)' },
-  { key: 'webhookRetries', flag: 'webhook-retries', env: 'COMMFLOW_MOCK_WEBHOOK_RETRIES', kind: 'durations', arg: 'LIST', help: 'Webhook retry delays (default 1s,5s,30s,2m,10m; "" for none)' },
-  { key: 'webhookTimeout', flag: 'webhook-timeout', env: 'COMMFLOW_MOCK_WEBHOOK_TIMEOUT', kind: 'int', arg: 'MS', help: 'Deadline of a whole webhook attempt (default 5000)' },
-  { key: 'adminToken', flag: 'admin-token', env: 'COMMFLOW_MOCK_ADMIN_TOKEN', kind: 'string', arg: 'TOKEN', help: 'Require Authorization: Bearer TOKEN on /_mock/* (health stays open)' },
-  { key: 'oauthConsent', flag: 'oauth-consent', env: 'COMMFLOW_MOCK_OAUTH_CONSENT', kind: 'switch', arg: '', help: 'Show the OAuth consent page on every authorization (default off: granted at once)' },
-  { key: 'maxWorkspaces', flag: 'max-workspaces', env: 'COMMFLOW_MOCK_MAX_WORKSPACES', kind: 'int', arg: 'N', help: 'Most workspaces at once, the default one included (default 500)' },
-  { key: 'maxRecords', flag: 'max-records', env: 'COMMFLOW_MOCK_MAX_RECORDS', kind: 'int', arg: 'N', help: 'Most records per collection per workspace (default 100000)' },
+  {
+    key: 'restoreLimit',
+    flag: 'restore-limit',
+    env: 'COMMFLOW_MOCK_RESTORE_LIMIT',
+    kind: 'int',
+    arg: 'BYTES',
+    help: 'Largest snapshot PUT /_mock/state accepts (default 16777216)',
+  },
+  {
+    key: 'webhooks',
+    flag: 'webhook',
+    env: 'COMMFLOW_MOCK_WEBHOOK',
+    kind: 'urls',
+    arg: 'URL',
+    help: 'Subscribe URL to every event at start (repeatable; env: comma list)',
+  },
+  {
+    key: 'webhookRetries',
+    flag: 'webhook-retries',
+    env: 'COMMFLOW_MOCK_WEBHOOK_RETRIES',
+    kind: 'durations',
+    arg: 'LIST',
+    help: 'Webhook retry delays (default 1s,5s,30s,2m,10m; "" for none)',
+  },
+  {
+    key: 'webhookTimeout',
+    flag: 'webhook-timeout',
+    env: 'COMMFLOW_MOCK_WEBHOOK_TIMEOUT',
+    kind: 'int',
+    arg: 'MS',
+    help: 'Deadline of a whole webhook attempt (default 5000)',
+  },
+  {
+    key: 'adminToken',
+    flag: 'admin-token',
+    env: 'COMMFLOW_MOCK_ADMIN_TOKEN',
+    kind: 'string',
+    arg: 'TOKEN',
+    help: 'Require Authorization: Bearer TOKEN on /_mock/* (health stays open)',
+  },
+  {
+    key: 'oauthConsent',
+    flag: 'oauth-consent',
+    env: 'COMMFLOW_MOCK_OAUTH_CONSENT',
+    kind: 'switch',
+    arg: '',
+    help: 'Show the OAuth consent page on every authorization (default off: granted at once)',
+  },
+  {
+    key: 'maxWorkspaces',
+    flag: 'max-workspaces',
+    env: 'COMMFLOW_MOCK_MAX_WORKSPACES',
+    kind: 'int',
+    arg: 'N',
+    help: 'Most workspaces at once, the default one included (default 500)',
+  },
+  {
+    key: 'maxRecords',
+    flag: 'max-records',
+    env: 'COMMFLOW_MOCK_MAX_RECORDS',
+    kind: 'int',
+    arg: 'N',
+    help: 'Most records per collection per workspace (default 100000)',
+  },
   { key: 'maxSnapshots', flag: 'max-snapshots', env: 'COMMFLOW_MOCK_MAX_SNAPSHOTS', kind: 'int', arg: 'N', help: 'Most named snapshots at once (default 50)' },
-  { key: 'journalSize', flag: 'journal-size', env: 'COMMFLOW_MOCK_JOURNAL_SIZE', kind: 'int', arg: 'N', help: 'Most requests kept in the journal (default 10000; 32 MiB at most)' },
-  { key: 'logLevel', flag: 'log-level', env: 'COMMFLOW_MOCK_LOG_LEVEL', kind: 'level', arg: 'LEVEL', help: 'silent, error, warn, info (one line per request) or debug (default info)' },
-  { key: 'logFormat', flag: 'log-format', env: 'COMMFLOW_MOCK_LOG_FORMAT', kind: 'format', arg: 'FORMAT', help: 'pretty or json (default: pretty in a terminal, json otherwise)' },
+  {
+    key: 'journalSize',
+    flag: 'journal-size',
+    env: 'COMMFLOW_MOCK_JOURNAL_SIZE',
+    kind: 'int',
+    arg: 'N',
+    help: 'Most requests kept in the journal (default 10000; 32 MiB at most)',
+  },
+  {
+    key: 'logLevel',
+    flag: 'log-level',
+    env: 'COMMFLOW_MOCK_LOG_LEVEL',
+    kind: 'level',
+    arg: 'LEVEL',
+    help: 'silent, error, warn, info (one line per request) or debug (default info)',
+  },
+  {
+    key: 'logFormat',
+    flag: 'log-format',
+    env: 'COMMFLOW_MOCK_LOG_FORMAT',
+    kind: 'format',
+    arg: 'FORMAT',
+    help: 'pretty or json (default: pretty in a terminal, json otherwise)',
+  },
 ];
 
 function convert(flag: Flag, raw: string, source: string): unknown {
@@ -125,17 +223,24 @@ function convert(flag: Flag, raw: string, source: string): unknown {
       }
       return raw;
     case 'urls': {
-      const urls = raw.split(',').map((u) => u.trim()).filter(Boolean);
+      const urls = raw
+        .split(',')
+        .map((u) => u.trim())
+        .filter(Boolean);
       for (const u of urls) if (!/^https?:\/\/[^\s/?#]+/.test(u)) throw new ConfigError(`Invalid ${source} '${u}': expected an http or https URL.`);
       return urls;
     }
     case 'durations': {
       const units: Record<string, number> = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000 };
-      return raw.split(',').map((d) => d.trim()).filter(Boolean).map((d) => {
-        const m = /^(\d+)(ms|s|m|h)?$/.exec(d);
-        if (!m) throw new ConfigError(`Invalid ${source} '${d}': expected durations like 500ms, 1s, 2m.`);
-        return Number(m[1]) * units[m[2] ?? 'ms']!;
-      });
+      return raw
+        .split(',')
+        .map((d) => d.trim())
+        .filter(Boolean)
+        .map((d) => {
+          const m = /^(\d+)(ms|s|m|h)?$/.exec(d);
+          if (!m) throw new ConfigError(`Invalid ${source} '${d}': expected durations like 500ms, 1s, 2m.`);
+          return Number(m[1]) * units[m[2] ?? 'ms']!;
+        });
     }
     case 'switch':
       if (!['true', 'false', '1', '0'].includes(raw)) throw bad('expected true or false');
@@ -163,10 +268,15 @@ export function parseConfig(argv: string[], env: Record<string, string | undefin
       strict: true,
       allowPositionals: false,
       options: {
-        ...Object.fromEntries(FLAGS.map((f) => [f.flag, {
-          type: f.kind === 'switch' ? ('boolean' as const) : ('string' as const),
-          multiple: f.kind === 'urls',
-        }])),
+        ...Object.fromEntries(
+          FLAGS.map((f) => [
+            f.flag,
+            {
+              type: f.kind === 'switch' ? ('boolean' as const) : ('string' as const),
+              multiple: f.kind === 'urls',
+            },
+          ]),
+        ),
         ...Object.fromEntries(FLAGS.filter((f) => f.kind === 'switch').map((f) => [`no-${f.flag}`, { type: 'boolean' as const }])),
         help: { type: 'boolean', short: 'h' },
         version: { type: 'boolean', short: 'v' },

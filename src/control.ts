@@ -45,12 +45,7 @@ export async function resetWorkspace(deps: AppDeps, id: string): Promise<boolean
 }
 
 /** Webhook deliveries with their attempts, newest first (of one workspace, or all in use), at most `limit`. */
-export async function listDeliveries(
-  deps: AppDeps,
-  workspaceId?: string,
-  filter: (d: Rec) => boolean = () => true,
-  limit = Infinity,
-): Promise<Rec[]> {
+export async function listDeliveries(deps: AppDeps, workspaceId?: string, filter: (d: Rec) => boolean = () => true, limit = Infinity): Promise<Rec[]> {
   const out: Rec[] = [];
   for (const ws of deps.store.loadedWorkspaces()) {
     if (workspaceId !== undefined && ws.id !== workspaceId) continue;
@@ -109,9 +104,19 @@ export async function subscribeAtStart(deps: AppDeps, urls: string[]): Promise<{
   const out = [];
   for (const url of urls) {
     const existing = ws.collections.webhooks.values().find((w) => w.url === url);
-    const hook = existing ?? await deps.engine.create(ws, 'webhooks', op, { ws, userId: ws.data.workspace.owner_id, scopes: new Set(ALL_SCOPES), now: deps.clock.iso() }, {
-      params: {}, query: {}, body: { url, events: ['*'], description: 'Subscribed with --webhook' },
-    });
+    const hook =
+      existing ??
+      (await deps.engine.create(
+        ws,
+        'webhooks',
+        op,
+        { ws, userId: ws.data.workspace.owner_id, scopes: new Set(ALL_SCOPES), now: deps.clock.iso() },
+        {
+          params: {},
+          query: {},
+          body: { url, events: ['*'], description: 'Subscribed with --webhook' },
+        },
+      ));
     out.push({ id: hook.id, url, secret: String(hook.secret) });
   }
   return out;

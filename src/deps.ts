@@ -92,12 +92,14 @@ export async function buildDeps(options: BuildOptions = {}): Promise<AppDeps> {
     },
   });
   const listener = () => deps?.listener;
-  const eventTypes = ((spec.components.schemas as Record<string, { enum?: string[] }>).EventType?.enum ?? []);
+  const eventTypes = (spec.components.schemas as Record<string, { enum?: string[] }>).EventType?.enum ?? [];
   const eventScopes = new Map(eventTypes.map((e) => [e, scopesOfEvent(operations, e)]));
   const scopesOf = (event: string) => eventScopes.get(event) ?? scopesOfEvent(operations, event);
   const dispatcher = new Dispatcher({ store, clock, logger, retries: config.webhookRetries, timeoutMs: config.webhookTimeout, scopesOf, listener });
   const engine = new ResourceEngine({
-    spec, store, clock,
+    spec,
+    store,
+    clock,
     outbox: (ws, mutations) => dispatcher.enqueueMutations(ws, mutations),
     onCommit: () => dispatcher.kick(),
     // Loaded on the first subscription written: a start does not pay for it.
@@ -107,13 +109,27 @@ export async function buildDeps(options: BuildOptions = {}): Promise<AppDeps> {
     maxRecords: config.maxRecords + (config.fixturesScale ?? 0),
   });
   deps = {
-    config, spec, validator, operations, store, clock, keys: new ApiKeys(store, clock, config.plan), logger, startedAt,
-    journal: new Journal({ entries: config.journalSize, bytes: LIMITS.journalBytes }), faults: new FaultRules(clock, config.seed),
-    limiter: new RateLimiter(clock), engine, dispatcher,
-    oauth: new OAuthServer(clock, store.defaultWorkspaceId, (id) => store.has(id)), listener: undefined,
+    config,
+    spec,
+    validator,
+    operations,
+    store,
+    clock,
+    keys: new ApiKeys(store, clock, config.plan),
+    logger,
+    startedAt,
+    journal: new Journal({ entries: config.journalSize, bytes: LIMITS.journalBytes }),
+    faults: new FaultRules(clock, config.seed),
+    limiter: new RateLimiter(clock),
+    engine,
+    dispatcher,
+    oauth: new OAuthServer(clock, store.defaultWorkspaceId, (id) => store.has(id)),
+    listener: undefined,
     sleep: options.sleep ?? sleep,
     connectionTimeouts: {
-      headersMs: LIMITS.headersTimeoutMs, requestMs: LIMITS.requestTimeoutMs, idleMs: LIMITS.idleTimeoutMs,
+      headersMs: LIMITS.headersTimeoutMs,
+      requestMs: LIMITS.requestTimeoutMs,
+      idleMs: LIMITS.idleTimeoutMs,
       ...stripUndefined(options.connectionTimeouts ?? {}),
     },
   };

@@ -2,13 +2,7 @@ import type { Context } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 
 /** The six error types of the CommFlow overview. */
-export type ErrorType =
-  | 'invalid_request_error'
-  | 'authentication_error'
-  | 'authorization_error'
-  | 'not_found_error'
-  | 'rate_limit_error'
-  | 'api_error';
+export type ErrorType = 'invalid_request_error' | 'authentication_error' | 'authorization_error' | 'not_found_error' | 'rate_limit_error' | 'api_error';
 
 export interface ErrorBody {
   error: { type: ErrorType; code: string; message: string; param: string | null };
@@ -80,43 +74,47 @@ export const STATUS_OF_TYPE: Record<ErrorType, ContentfulStatusCode> = {
 
 /** The error catalogue: every error the mock can answer, by situation. */
 export const errors = {
-  invalidJson: (detail: string) =>
-    new ApiError(400, 'invalid_request_error', 'invalid_json', `The request body is not valid JSON: ${detail}`),
-  invalidQuery: (param: string | null, message: string, code = 'invalid_parameter') =>
-    new ApiError(400, 'invalid_request_error', code, message, param),
-  invalidHeader: (param: string, message: string) =>
-    new ApiError(400, 'invalid_request_error', 'invalid_header', message, param),
-  validation: (param: string | null, message: string, code = 'invalid_parameter') =>
-    new ApiError(422, 'invalid_request_error', code, message, param),
+  invalidJson: (detail: string) => new ApiError(400, 'invalid_request_error', 'invalid_json', `The request body is not valid JSON: ${detail}`),
+  invalidQuery: (param: string | null, message: string, code = 'invalid_parameter') => new ApiError(400, 'invalid_request_error', code, message, param),
+  invalidHeader: (param: string, message: string) => new ApiError(400, 'invalid_request_error', 'invalid_header', message, param),
+  validation: (param: string | null, message: string, code = 'invalid_parameter') => new ApiError(422, 'invalid_request_error', code, message, param),
   payloadTooLarge: (limit: number) =>
-    new ApiError(413, 'invalid_request_error', 'payload_too_large',
-      `The request body is larger than the limit of ${limit} bytes.`),
+    new ApiError(413, 'invalid_request_error', 'payload_too_large', `The request body is larger than the limit of ${limit} bytes.`),
   unsupportedMediaType: (got: string) =>
-    new ApiError(415, 'invalid_request_error', 'unsupported_media_type',
-      `The request body must be JSON sent with 'Content-Type: application/json', not '${got}'.`),
+    new ApiError(
+      415,
+      'invalid_request_error',
+      'unsupported_media_type',
+      `The request body must be JSON sent with 'Content-Type: application/json', not '${got}'.`,
+    ),
   missingCredentials: () =>
-    new ApiError(401, 'authentication_error', 'missing_api_key',
-      "No API key provided. Send 'Authorization: Bearer <key>', for example 'Bearer sk_test_commflow'."),
+    new ApiError(
+      401,
+      'authentication_error',
+      'missing_api_key',
+      "No API key provided. Send 'Authorization: Bearer <key>', for example 'Bearer sk_test_commflow'.",
+    ),
   malformedAuthorization: () =>
-    new ApiError(401, 'authentication_error', 'invalid_authorization_header',
-      "The Authorization header must have the form 'Bearer <key>'."),
-  invalidApiKey: (prefix: string) =>
-    new ApiError(401, 'authentication_error', 'invalid_api_key', `The API key '${prefix}…' is not valid.`),
-  revokedApiKey: (prefix: string) =>
-    new ApiError(401, 'authentication_error', 'api_key_revoked', `The API key '${prefix}…' has been revoked.`),
+    new ApiError(401, 'authentication_error', 'invalid_authorization_header', "The Authorization header must have the form 'Bearer <key>'."),
+  invalidApiKey: (prefix: string) => new ApiError(401, 'authentication_error', 'invalid_api_key', `The API key '${prefix}…' is not valid.`),
+  revokedApiKey: (prefix: string) => new ApiError(401, 'authentication_error', 'api_key_revoked', `The API key '${prefix}…' has been revoked.`),
   missingScope: (scope: string, credential = 'API key') =>
-    new ApiError(403, 'authorization_error', 'missing_scope',
-      `This request needs the '${scope}' scope, which the ${credential} does not have.`),
+    new ApiError(403, 'authorization_error', 'missing_scope', `This request needs the '${scope}' scope, which the ${credential} does not have.`),
   eventNeedsScope: (event: string, scope: string) =>
-    new ApiError(403, 'authorization_error', 'missing_scope',
-      `Receiving '${event}' needs the '${scope}' scope, which this credential does not have.`, 'events'),
+    new ApiError(
+      403,
+      'authorization_error',
+      'missing_scope',
+      `Receiving '${event}' needs the '${scope}' scope, which this credential does not have.`,
+      'events',
+    ),
   notFound: (resource: string, id: string, param = 'id') =>
     new ApiError(404, 'not_found_error', 'resource_not_found', `No ${resource} with id '${id}' exists.`, param),
-  routeNotFound: (method: string, path: string) =>
-    new ApiError(404, 'not_found_error', 'route_not_found', `No route matches ${method} ${path}.`),
+  routeNotFound: (method: string, path: string) => new ApiError(404, 'not_found_error', 'route_not_found', `No route matches ${method} ${path}.`),
   methodNotAllowed: (method: string, path: string, allowed: string[]) =>
-    new ApiError(405, 'invalid_request_error', 'method_not_allowed',
-      `${method} is not allowed on ${path}. Allowed: ${allowed.join(', ')}.`, null, { Allow: allowed.join(', ') }),
+    new ApiError(405, 'invalid_request_error', 'method_not_allowed', `${method} is not allowed on ${path}. Allowed: ${allowed.join(', ')}.`, null, {
+      Allow: allowed.join(', '),
+    }),
   nestingTooDeep: (limit: number) =>
     new ApiError(422, 'invalid_request_error', 'nesting_too_deep', `The request body is nested more than ${limit} levels deep.`),
   /** A documented cap is reached (GitHub answers 422 for its hook limit too). */
@@ -125,24 +123,49 @@ export const errors = {
   unknownWorkspace: (id: string, param = 'workspace_id') =>
     new ApiError(422, 'invalid_request_error', 'invalid_reference', `No workspace with id '${id}' exists.`, param),
   workspaceGone: (id: string) =>
-    new ApiError(404, 'not_found_error', 'resource_not_found', `The workspace '${id}' was deleted (or restored without it) while this request waited; nothing was changed.`),
+    new ApiError(
+      404,
+      'not_found_error',
+      'resource_not_found',
+      `The workspace '${id}' was deleted (or restored without it) while this request waited; nothing was changed.`,
+    ),
   invalidSnapshot: (message: string) => new ApiError(400, 'invalid_request_error', 'invalid_snapshot', message),
   crossOrigin: (from: string) =>
-    new ApiError(403, 'authorization_error', 'cross_origin_refused',
-      `The control plane does not take requests from web pages (${from}); call it from a test, a script or curl.`),
+    new ApiError(
+      403,
+      'authorization_error',
+      'cross_origin_refused',
+      `The control plane does not take requests from web pages (${from}); call it from a test, a script or curl.`,
+    ),
   invalidAdminToken: () =>
-    new ApiError(401, 'authentication_error', 'invalid_admin_token',
-      "The control plane needs 'Authorization: Bearer <admin token>' (the server was started with --admin-token)."),
+    new ApiError(
+      401,
+      'authentication_error',
+      'invalid_admin_token',
+      "The control plane needs 'Authorization: Bearer <admin token>' (the server was started with --admin-token).",
+    ),
   tokenExpired: () => new ApiError(401, 'authentication_error', 'token_expired', 'The access token has expired; refresh it.'),
   tokenRevoked: () => new ApiError(401, 'authentication_error', 'token_revoked', 'The access token has been revoked.'),
   rateLimited: (limit: number, retryAfter: number) =>
-    new ApiError(429, 'rate_limit_error', 'rate_limit_exceeded',
+    new ApiError(
+      429,
+      'rate_limit_error',
+      'rate_limit_exceeded',
       `Too many requests: the limit is ${limit} per minute. Retry after ${retryAfter} second${retryAfter === 1 ? '' : 's'}.`,
-      null, { 'Retry-After': String(retryAfter) }),
+      null,
+      { 'Retry-After': String(retryAfter) },
+    ),
   /** The change could not be saved with --data; it was undone. */
   notPersisted: (cause: unknown) =>
-    new ApiError(500, 'api_error', 'storage_error',
-      `The change could not be saved (${(cause as NodeJS.ErrnoException).code ?? 'write failed'}), so nothing was changed.`, null, {}, cause),
+    new ApiError(
+      500,
+      'api_error',
+      'storage_error',
+      `The change could not be saved (${(cause as NodeJS.ErrnoException).code ?? 'write failed'}), so nothing was changed.`,
+      null,
+      {},
+      cause,
+    ),
   /** What Node's HTTP parser refused (answered before the app sees anything). */
   malformedRequest: (status: 400 | 408 | 431, reason: string) =>
     new ApiError(status, 'invalid_request_error', status === 431 ? 'headers_too_large' : status === 408 ? 'request_timeout' : 'malformed_request', reason),

@@ -44,7 +44,10 @@ export function createLogger(
     write(`[commflow-mock] ${name}: ${message}${detail}\n`);
   };
   return {
-    error: at('error'), warn: at('warn'), info: at('info'), debug: at('debug'),
+    error: at('error'),
+    warn: at('warn'),
+    info: at('info'),
+    debug: at('debug'),
     request(r) {
       if (!enabled('info')) return;
       if (format === 'json') {

@@ -112,16 +112,21 @@ export async function startServer(options: BuildOptions = {}): Promise<MockServe
 async function listen(app: ReturnType<typeof createApp>, deps: AppDeps): Promise<Server> {
   const { headersMs, requestMs, idleMs } = deps.connectionTimeouts;
   const server = await new Promise<Server>((resolve, reject) => {
-    const s = serve({
-      fetch: app.fetch, port: deps.config.port, hostname: deps.config.host,
-      serverOptions: {
-        headersTimeout: headersMs,
-        requestTimeout: requestMs,
-        keepAliveTimeout: Math.min(5_000, idleMs),
-        // Node looks for late headers and requests this often: a tenth of the shorter deadline, at most 1 s.
-        connectionsCheckingInterval: Math.max(10, Math.min(1_000, Math.floor(Math.min(headersMs, requestMs) / 10))),
+    const s = serve(
+      {
+        fetch: app.fetch,
+        port: deps.config.port,
+        hostname: deps.config.host,
+        serverOptions: {
+          headersTimeout: headersMs,
+          requestTimeout: requestMs,
+          keepAliveTimeout: Math.min(5_000, idleMs),
+          // Node looks for late headers and requests this often: a tenth of the shorter deadline, at most 1 s.
+          connectionsCheckingInterval: Math.max(10, Math.min(1_000, Math.floor(Math.min(headersMs, requestMs) / 10))),
+        },
       },
-    }, () => resolve(s as Server));
+      () => resolve(s as Server),
+    );
     s.once('error', reject);
   });
   // Node closes sockets on its own only once a request has begun. Closed here after the idle time:
@@ -151,18 +156,24 @@ function answerClientError(err: NodeJS.ErrnoException, socket: Duplex, timeouts:
     socket.destroy();
     return;
   }
-  const problem = err.code === 'HPE_HEADER_OVERFLOW'
-    ? errors.malformedRequest(431, 'The request headers are larger than 16 KiB.')
-    : err.code === 'ERR_HTTP_REQUEST_TIMEOUT' || err.code === 'ERR_HTTP_HEADERS_TIMEOUT'
-      ? errors.malformedRequest(408, `The request did not arrive in time (headers within ${timeouts.headersMs / 1000} s, all of it within ${timeouts.requestMs / 1000} s).`)
-      : errors.malformedRequest(400, `The request is not valid HTTP/1.1 (${err.code ?? 'parse error'}).`);
+  const problem =
+    err.code === 'HPE_HEADER_OVERFLOW'
+      ? errors.malformedRequest(431, 'The request headers are larger than 16 KiB.')
+      : err.code === 'ERR_HTTP_REQUEST_TIMEOUT' || err.code === 'ERR_HTTP_HEADERS_TIMEOUT'
+        ? errors.malformedRequest(
+            408,
+            `The request did not arrive in time (headers within ${timeouts.headersMs / 1000} s, all of it within ${timeouts.requestMs / 1000} s).`,
+          )
+        : errors.malformedRequest(400, `The request is not valid HTTP/1.1 (${err.code ?? 'parse error'}).`);
   const body = JSON.stringify(problem.toJSON());
   // Read (and drop) what the client is still sending for a moment, so that it sees the answer
   // and a clean close instead of a reset.
   socket.on('data', () => undefined);
   socket.resume();
   setTimeout(() => socket.destroy(), 2_000).unref();
-  socket.end(`HTTP/1.1 ${problem.status} ${STATUS_CODES[problem.status]}\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`);
+  socket.end(
+    `HTTP/1.1 ${problem.status} ${STATUS_CODES[problem.status]}\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,
+  );
 }
 
 /**

@@ -16,7 +16,11 @@ export class ApiKeys {
   private byKey = new Map<string, ApiKeyRecord>();
   private indexed = -1;
 
-  constructor(private readonly store: Store, private readonly clock: Clock, private readonly defaultPlan: Plan) {}
+  constructor(
+    private readonly store: Store,
+    private readonly clock: Clock,
+    private readonly defaultPlan: Plan,
+  ) {}
 
   private index(): Map<string, ApiKeyRecord> {
     if (this.indexed !== this.store.keysVersion) {
@@ -39,7 +43,8 @@ export class ApiKeys {
     const mode = input.mode ?? 'test';
     const ids = new Set(this.store.apiKeys.map((k) => k.id));
     let id: string;
-    do id = `key_${randomBytes(6).toString('hex')}`; while (ids.has(id));
+    do id = `key_${randomBytes(6).toString('hex')}`;
+    while (ids.has(id));
     const record: ApiKeyRecord = {
       id,
       key: `sk_${mode}_${randomBytes(18).toString('base64url').replace(/[-_]/g, '').slice(0, 24)}`,

@@ -46,7 +46,6 @@ export interface OAuthToken {
   family: string;
 }
 
-
 export const ACCESS_TOKEN_TTL_S = 3600;
 /** Refresh tokens last 30 days on the mock clock (each refresh issues a new one). */
 export const REFRESH_TOKEN_TTL_S = 30 * 24 * 3600;
@@ -85,16 +84,26 @@ export class OAuthServer {
     this.tokens.clear();
     this.failures.clear();
     this.clients.set(DEFAULT_CLIENT.id, {
-      client_id: DEFAULT_CLIENT.id, client_secret: DEFAULT_CLIENT.secret, name: 'Default client', redirect_uris: 'loopback',
-      public: false, workspace_id: this.defaultWorkspaceId, created_at: '2025-06-01T00:00:00Z',
+      client_id: DEFAULT_CLIENT.id,
+      client_secret: DEFAULT_CLIENT.secret,
+      name: 'Default client',
+      redirect_uris: 'loopback',
+      public: false,
+      workspace_id: this.defaultWorkspaceId,
+      created_at: '2025-06-01T00:00:00Z',
     });
   }
 
   createClient(input: { name?: string; redirect_uris: string[]; public?: boolean; workspace_id: string }): OAuthClient {
     if (this.clients.size >= LIMITS.oauthClients) throw errors.limitReached('OAuth clients', LIMITS.oauthClients, 'Reset the sandbox to start over.');
     const client: OAuthClient = {
-      client_id: secret('client_'), client_secret: input.public ? null : secret('secret_'), name: input.name ?? 'OAuth client',
-      redirect_uris: input.redirect_uris, public: input.public ?? false, workspace_id: input.workspace_id, created_at: this.clock.iso(),
+      client_id: secret('client_'),
+      client_secret: input.public ? null : secret('secret_'),
+      name: input.name ?? 'OAuth client',
+      redirect_uris: input.redirect_uris,
+      public: input.public ?? false,
+      workspace_id: input.workspace_id,
+      created_at: this.clock.iso(),
     };
     this.clients.set(client.client_id, client);
     return client;
@@ -166,7 +175,9 @@ export class OAuthServer {
     const now = this.clock.now();
     if (!w || w.start !== Math.floor(now / WINDOW_MS) * WINDOW_MS || w.count < LIMITS.oauthFailuresPerMinute) return;
     const retryAfter = Math.max(1, Math.ceil((w.start + WINDOW_MS - now) / 1000));
-    throw new OAuthError('slow_down', `Too many failed token requests for this client; retry after ${retryAfter} s.`, 429, { 'Retry-After': String(retryAfter) });
+    throw new OAuthError('slow_down', `Too many failed token requests for this client; retry after ${retryAfter} s.`, 429, {
+      'Retry-After': String(retryAfter),
+    });
   }
 
   failed(clientId: string): void {
@@ -208,15 +219,31 @@ export class OAuthServer {
     const grant = secret('');
     const access = secret('cfat_');
     this.tokens.set(access, {
-      kind: 'access', client_id: client.client_id, scopes, workspace_id: workspace, user_id: user,
-      issued_at: now, expires: now + ACCESS_TOKEN_TTL_S * 1000, revoked: false, grant, family,
+      kind: 'access',
+      client_id: client.client_id,
+      scopes,
+      workspace_id: workspace,
+      user_id: user,
+      issued_at: now,
+      expires: now + ACCESS_TOKEN_TTL_S * 1000,
+      revoked: false,
+      grant,
+      family,
     });
     const out: Record<string, unknown> = { access_token: access, token_type: 'Bearer', expires_in: ACCESS_TOKEN_TTL_S, scope: scopes.join(' ') };
     if (withRefresh) {
       const refresh = secret('cfrt_');
       this.tokens.set(refresh, {
-        kind: 'refresh', client_id: client.client_id, scopes, workspace_id: workspace, user_id: user,
-        issued_at: now, expires: now + REFRESH_TOKEN_TTL_S * 1000, revoked: false, grant, family,
+        kind: 'refresh',
+        client_id: client.client_id,
+        scopes,
+        workspace_id: workspace,
+        user_id: user,
+        issued_at: now,
+        expires: now + REFRESH_TOKEN_TTL_S * 1000,
+        revoked: false,
+        grant,
+        family,
       });
       out.refresh_token = refresh;
     }
@@ -292,9 +319,14 @@ export class OAuthServer {
     const t = this.tokens.get(token);
     if (!t || t.client_id !== client.client_id || t.revoked || (t.expires !== null && t.expires <= this.clock.now())) return { active: false };
     return {
-      active: true, scope: t.scopes.join(' '), client_id: t.client_id, token_type: t.kind === 'access' ? 'Bearer' : 'refresh_token',
-      iat: Math.floor(t.issued_at / 1000), ...(t.expires !== null ? { exp: Math.floor(t.expires / 1000) } : {}),
-      ...(t.user_id ? { sub: t.user_id } : {}), workspace_id: t.workspace_id,
+      active: true,
+      scope: t.scopes.join(' '),
+      client_id: t.client_id,
+      token_type: t.kind === 'access' ? 'Bearer' : 'refresh_token',
+      iat: Math.floor(t.issued_at / 1000),
+      ...(t.expires !== null ? { exp: Math.floor(t.expires / 1000) } : {}),
+      ...(t.user_id ? { sub: t.user_id } : {}),
+      workspace_id: t.workspace_id,
     };
   }
 

@@ -35,7 +35,10 @@ export class FaultRules {
   private seq = 0;
   private random: Promise<Faker> | undefined;
 
-  constructor(private readonly clock: Clock, private readonly seed: number) {}
+  constructor(
+    private readonly clock: Clock,
+    private readonly seed: number,
+  ) {}
 
   add(rule: FaultRule): Fault {
     if (this.rules.length >= LIMITS.faultRules) {

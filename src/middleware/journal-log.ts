@@ -63,7 +63,16 @@ export interface JournalLimits {
 
 /** Request and query fields whose values are credentials: the journal shows only a prefix. */
 const SECRET_FIELDS = new Set([
-  'client_secret', 'code', 'code_verifier', 'refresh_token', 'token', 'access_token', 'id_token', 'password', 'secret', 'api_key',
+  'client_secret',
+  'code',
+  'code_verifier',
+  'refresh_token',
+  'token',
+  'access_token',
+  'id_token',
+  'password',
+  'secret',
+  'api_key',
 ]);
 const SECRET_HEADERS = new Set(['proxy-authorization', 'cookie']);
 
@@ -79,7 +88,8 @@ const SECRET_IN_FORM = new RegExp(`((?:^|[&?\\s])(?:${FIELD_NAMES})=)([^&\\s]*)`
 
 /** Text that is not parsed (a cut-off body, or not JSON at all): credentials cut wherever they appear. */
 function redactText(text: string): string {
-  return text.replace(SECRET_IN_JSON, (_m, key: string, v: string) => `${key}${cut(v)}`)
+  return text
+    .replace(SECRET_IN_JSON, (_m, key: string, v: string) => `${key}${cut(v)}`)
     .replace(SECRET_IN_FORM, (_m, key: string, v: string) => `${key}${cut(v)}`);
 }
 
@@ -216,8 +226,17 @@ function present(raw: Stored): JournalEntry {
     else headers[k] = SECRET_HEADERS.has(k) ? cut(v) : v;
   }
   return {
-    id: `req_${raw.seq}`, time: new Date(raw.at).toISOString(), method: raw.method, path: pathOf(raw.url), query, headers,
-    body: presentBody(raw), body_size: raw.bodySize, body_truncated: raw.bodyTruncated,
-    status: raw.status, duration_ms: Math.round(raw.duration * 1000) / 1000, workspace_id: raw.workspace,
+    id: `req_${raw.seq}`,
+    time: new Date(raw.at).toISOString(),
+    method: raw.method,
+    path: pathOf(raw.url),
+    query,
+    headers,
+    body: presentBody(raw),
+    body_size: raw.bodySize,
+    body_truncated: raw.bodyTruncated,
+    status: raw.status,
+    duration_ms: Math.round(raw.duration * 1000) / 1000,
+    workspace_id: raw.workspace,
   };
 }

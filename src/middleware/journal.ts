@@ -41,9 +41,16 @@ export function journal(log: Journal, clock: Clock): MiddlewareHandler<AppEnv> {
       const kept = text ? prefixOf(text) : null;
       const incoming = (c.env as { incoming?: { rawHeaders?: string[] } } | undefined)?.incoming;
       log.record({
-        at, method: c.req.method, url: c.req.url, headers: incoming?.rawHeaders ?? c.req.raw.headers,
-        body: kept?.body ?? null, bodySize: size, bodyTruncated: kept?.truncated ?? false,
-        status, duration: performance.now() - t0, workspace: c.get('principal')?.workspaceId ?? null,
+        at,
+        method: c.req.method,
+        url: c.req.url,
+        headers: incoming?.rawHeaders ?? c.req.raw.headers,
+        body: kept?.body ?? null,
+        bodySize: size,
+        bodyTruncated: kept?.truncated ?? false,
+        status,
+        duration: performance.now() - t0,
+        workspace: c.get('principal')?.workspaceId ?? null,
       });
     }
   };

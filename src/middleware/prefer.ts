@@ -18,7 +18,10 @@ export interface Preferences {
  */
 export function parsePrefer(header: string, documented: number[]): Preferences {
   const out: Preferences = { applied: [] };
-  for (const token of header.split(/[,;]/).map((t) => t.trim()).filter(Boolean)) {
+  for (const token of header
+    .split(/[,;]/)
+    .map((t) => t.trim())
+    .filter(Boolean)) {
     const m = /^([a-z-]+)\s*(?:=\s*"?([^"]*)"?)?$/i.exec(token);
     const name = m?.[1]?.toLowerCase();
     const value = m?.[2] ?? '';

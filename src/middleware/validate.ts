@@ -36,12 +36,15 @@ export function validate(validator: () => Promise<Validator>): MiddlewareHandler
       return next();
     }
     const body = op.body === 'none' ? undefined : await readBody(c.req);
-    c.set('input', (await validator()).validate(op, {
-      params: c.req.param() as Record<string, string>,
-      search: q < 0 ? '' : url.slice(q + 1),
-      headers: c.req.header(),
-      body,
-    }));
+    c.set(
+      'input',
+      (await validator()).validate(op, {
+        params: c.req.param() as Record<string, string>,
+        search: q < 0 ? '' : url.slice(q + 1),
+        headers: c.req.header(),
+        body,
+      }),
+    );
     return next();
   };
 }

@@ -54,10 +54,8 @@ function expectation(e: ErrorObject, siblings: ErrorObject[]): string {
     }
     case 'anyOf':
     case 'oneOf': {
-      const alternatives = siblings.filter(
-        (s) => s !== e && s.instancePath === e.instancePath && s.keyword !== 'anyOf' && s.keyword !== 'oneOf',
-      );
-      const allowed = alternatives.flatMap((s) => (s.keyword === 'enum' ? ((s.params as { allowedValues: unknown[] }).allowedValues) : []));
+      const alternatives = siblings.filter((s) => s !== e && s.instancePath === e.instancePath && s.keyword !== 'anyOf' && s.keyword !== 'oneOf');
+      const allowed = alternatives.flatMap((s) => (s.keyword === 'enum' ? (s.params as { allowedValues: unknown[] }).allowedValues : []));
       const options = alternatives.filter((s) => s.keyword !== 'enum').map((s) => expectation(s, []).replace(/^be /, ''));
       if (allowed.length) options.unshift(`one of: ${allowed.map(describe).join(', ')}`);
       return options.length ? `be ${[...new Set(options)].join(' or ')}` : 'match one of the allowed forms';
@@ -69,16 +67,20 @@ function expectation(e: ErrorObject, siblings: ErrorObject[]): string {
 
 /** Turns ajv's errors for one request into the one CommFlow error that reports the first of them. */
 export function toApiError(list: ErrorObject[]): ApiError {
-  const chosen = list.find((e) => e.keyword === 'required' || e.keyword === 'additionalProperties')
-    ?? list.find((e) => e.keyword === 'anyOf' || e.keyword === 'oneOf')
-    ?? list[0];
+  const chosen =
+    list.find((e) => e.keyword === 'required' || e.keyword === 'additionalProperties') ??
+    list.find((e) => e.keyword === 'anyOf' || e.keyword === 'oneOf') ??
+    list[0];
   const [, where, ...rest] = (chosen?.instancePath ?? '').split('/');
   const location = where as Location;
   const isBody = location === 'requestBody' || !where;
   const noun = location === 'header' ? 'header' : isBody ? 'field' : 'parameter';
   const fail = (param: string | null, message: string, code?: string) =>
-    isBody ? errors.validation(param, message, code) : location === 'header'
-      ? errors.invalidHeader(param ?? '', message) : errors.invalidQuery(param, message, code);
+    isBody
+      ? errors.validation(param, message, code)
+      : location === 'header'
+        ? errors.invalidHeader(param ?? '', message)
+        : errors.invalidQuery(param, message, code);
 
   if (!chosen) return errors.validation(null, 'The request is not valid.');
   const params = chosen.params as Record<string, string>;

@@ -94,7 +94,9 @@ export function buildOperations(spec: Spec): Operation[] {
         queryDefaults,
         body: !requestBody ? 'none' : requestBody.required ? 'required' : 'optional',
         largeBody: op['x-commflow-large-body'] === true,
-        statuses: Object.keys((op.responses as JsonObject) ?? {}).map(Number).filter(Number.isFinite),
+        statuses: Object.keys((op.responses as JsonObject) ?? {})
+          .map(Number)
+          .filter(Number.isFinite),
       });
     }
   }

@@ -32,7 +32,10 @@ export function resolveRef<T = JsonObject>(spec: Spec, node: unknown): T {
   let current = node as JsonObject;
   for (let hops = 0; current && typeof current.$ref === 'string'; hops++) {
     if (hops > 20) throw new Error(`$ref cycle at ${String(current.$ref)}`);
-    const parts = current.$ref.replace(/^#\//, '').split('/').map((p) => p.replace(/~1/g, '/').replace(/~0/g, '~'));
+    const parts = current.$ref
+      .replace(/^#\//, '')
+      .split('/')
+      .map((p) => p.replace(/~1/g, '/').replace(/~0/g, '~'));
     current = parts.reduce<JsonObject>((acc, key) => acc?.[key] as JsonObject, spec);
     if (!current) throw new Error(`Unresolvable $ref ${String((node as JsonObject).$ref)}`);
   }

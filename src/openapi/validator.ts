@@ -46,9 +46,11 @@ export function readQuery(op: Operation, search: string): Record<string, string 
     const param = op.query.get(name);
     if (!param) {
       const allowed = [...op.query.keys()];
-      throw errors.invalidQuery(name,
+      throw errors.invalidQuery(
+        name,
         allowed.length ? `Unknown query parameter '${name}'. Allowed: ${allowed.join(', ')}.` : `Unknown query parameter '${name}'. This operation takes none.`,
-        'unknown_parameter');
+        'unknown_parameter',
+      );
     }
     if (param.numeric && !(param.numeric === 'integer' ? /^-?\d{1,15}$/ : /^-?\d{1,15}(\.\d{1,15})?$/).test(value)) {
       throw errors.invalidQuery(name, `The '${name}' parameter must be ${param.numeric === 'integer' ? 'an integer' : 'a number'}.`);
@@ -91,10 +93,7 @@ function maxDepthKeyword(): KeywordDefinition {
 }
 
 async function buildValidator(spec: Spec): Promise<Validator> {
-  const [{ OpenAPIBackend, ValidationContext }, { default: addFormats }] = await Promise.all([
-    import('openapi-backend'),
-    import('ajv-formats'),
-  ]);
+  const [{ OpenAPIBackend, ValidationContext }, { default: addFormats }] = await Promise.all([import('openapi-backend'), import('ajv-formats')]);
   const api = new OpenAPIBackend({
     definition: structuredClone(spec) as never,
     quick: true,

@@ -16,7 +16,9 @@ export interface Reference {
 export type ChangeKind = 'created' | 'updated' | 'deleted';
 
 /** The webhook events of `<name>.<kind>` (most resources emit exactly those). */
-const eventsNamed = (name: string) => (kind: ChangeKind): string[] => [`${name}.${kind}`];
+const eventsNamed =
+  (name: string) =>
+  (kind: ChangeKind): string[] => [`${name}.${kind}`];
 
 export interface WriteContext {
   ws: Workspace;
@@ -74,12 +76,23 @@ const contactRef: Reference = { field: 'contact_id', collection: 'contacts', res
 
 export const descriptors: Record<string, ResourceDescriptor> = {
   users: {
-    name: 'user', collection: 'users', idPrefix: 'user_', schema: 'User', searchFields: ['name', 'email'],
+    name: 'user',
+    collection: 'users',
+    idPrefix: 'user_',
+    schema: 'User',
+    searchFields: ['name', 'email'],
   },
   conversations: {
-    name: 'conversation', collection: 'conversations', idPrefix: 'conv_', schema: 'Conversation',
+    name: 'conversation',
+    collection: 'conversations',
+    idPrefix: 'conv_',
+    schema: 'Conversation',
     searchFields: ['subject', 'last_message_preview', 'tags'],
-    searchExtra: (conv, ws) => ws.collections.messages.where('conversation_id', conv.id).map((m) => m.body).join('\n'),
+    searchExtra: (conv, ws) =>
+      ws.collections.messages
+        .where('conversation_id', conv.id)
+        .map((m) => m.body)
+        .join('\n'),
     filterFields: { tag: 'tags' },
     references: [userRef, contactRef],
     events: eventsNamed('conversation'),
@@ -87,7 +100,11 @@ export const descriptors: Record<string, ResourceDescriptor> = {
     cascade: [{ collection: 'messages', field: 'conversation_id' }],
   },
   messages: {
-    name: 'message', collection: 'messages', idPrefix: 'msg_', schema: 'Message', searchFields: ['body'],
+    name: 'message',
+    collection: 'messages',
+    idPrefix: 'msg_',
+    schema: 'Message',
+    searchFields: ['body'],
     parent: { param: 'id', field: 'conversation_id', collection: 'conversations', resource: 'conversation' },
     idParam: 'message_id',
     // Messages are only ever created through the API.
@@ -118,13 +135,22 @@ export const descriptors: Record<string, ResourceDescriptor> = {
     },
   },
   contacts: {
-    name: 'contact', collection: 'contacts', idPrefix: 'contact_', schema: 'Contact',
-    searchFields: ['name', 'email', 'phone', 'company', 'tags'], filterFields: { tag: 'tags' }, unique: ['email'],
+    name: 'contact',
+    collection: 'contacts',
+    idPrefix: 'contact_',
+    schema: 'Contact',
+    searchFields: ['name', 'email', 'phone', 'company', 'tags'],
+    filterFields: { tag: 'tags' },
+    unique: ['email'],
     events: eventsNamed('contact'),
   },
   tickets: {
-    name: 'ticket', collection: 'tickets', idPrefix: 'ticket_', schema: 'Ticket',
-    searchFields: ['subject', 'description', 'tags'], filterFields: { tag: 'tags' },
+    name: 'ticket',
+    collection: 'tickets',
+    idPrefix: 'ticket_',
+    schema: 'Ticket',
+    searchFields: ['subject', 'description', 'tags'],
+    filterFields: { tag: 'tags' },
     references: [userRef, contactRef, { field: 'conversation_id', collection: 'conversations', resource: 'conversation' }],
     // An assignment (a new assignee) also emits ticket.assigned.
     events: (kind, ticket, previous) => [
@@ -133,15 +159,25 @@ export const descriptors: Record<string, ResourceDescriptor> = {
     ],
   },
   webhooks: {
-    name: 'webhook', collection: 'webhooks', idPrefix: 'wh_', schema: 'Webhook', searchFields: ['url', 'description'],
-    hidden: ['secret', 'scopes'], revealOnCreate: ['secret'], maxRecords: LIMITS.webhooksPerWorkspace,
+    name: 'webhook',
+    collection: 'webhooks',
+    idPrefix: 'wh_',
+    schema: 'Webhook',
+    searchFields: ['url', 'description'],
+    hidden: ['secret', 'scopes'],
+    revealOnCreate: ['secret'],
+    maxRecords: LIMITS.webhooksPerWorkspace,
     serverFields: () => ({ secret: `whsec_${randomBytes(24).toString('base64')}` }),
     // A subscription receives only the events its last writer may read (webhooks/events.ts).
     stamp: ({ scopes }) => ({ scopes: [...scopes].sort() }),
     cascade: [{ collection: 'deliveries', field: 'webhook_id' }],
   },
   deliveries: {
-    name: 'delivery', collection: 'deliveries', idPrefix: 'dlv_', schema: 'Delivery', searchFields: ['event', 'error'],
+    name: 'delivery',
+    collection: 'deliveries',
+    idPrefix: 'dlv_',
+    schema: 'Delivery',
+    searchFields: ['event', 'error'],
     parent: { param: 'id', field: 'webhook_id', collection: 'webhooks', resource: 'webhook' },
   },
 };

@@ -52,7 +52,10 @@ export class ResourceEngine {
   private defaults = new Map<string, Record<string, unknown>>();
   private texts = new WeakMap<Rec, string>();
 
-  constructor(private readonly deps: EngineDeps, private readonly descriptors = allDescriptors) {}
+  constructor(
+    private readonly deps: EngineDeps,
+    private readonly descriptors = allDescriptors,
+  ) {}
 
   private rankerFor(d: ResourceDescriptor, field: string): Ranker | undefined {
     let ranks = this.ranks.get(d.schema);
@@ -136,9 +139,8 @@ export class ResourceEngine {
     const rank = this.rankerFor(d, field);
     const collection = ws.collections[d.collection];
     const parent = this.parentOf(ws, d, params);
-    const view = parent && d.parent
-      ? new View(sortRecords(collection.where(d.parent.field, parent.id), field, order, rank))
-      : collection.sorted(field, order, rank);
+    const view =
+      parent && d.parent ? new View(sortRecords(collection.where(d.parent.field, parent.id), field, order, rank)) : collection.sorted(field, order, rank);
     const fieldOf = (p: string) => d.filterFields?.[p] ?? p;
     const texts = () => view.derived('$search', this.textOf(d, ws));
     const { positions, predicate } = planQuery(query, view, fieldOf, searchTerms(query.q as string | undefined), texts);
@@ -158,7 +160,11 @@ export class ResourceEngine {
       const collection = ws.collections[d.collection];
       const max = d.maxRecords ?? this.deps.maxRecords ?? Infinity;
       if (collection.size >= max) {
-        throw errors.limitReached(`${d.collection} in a workspace`, max, `Delete some, or reset the workspace${d.maxRecords ? '' : ' (or start with a higher --max-records)'}.`);
+        throw errors.limitReached(
+          `${d.collection} in a workspace`,
+          max,
+          `Delete some, or reset the workspace${d.maxRecords ? '' : ' (or start with a higher --max-records)'}.`,
+        );
       }
       const parent = this.parentOf(ws, d, input.params);
       const draft: Rec = {
@@ -225,7 +231,14 @@ export class ResourceEngine {
   private mutation(d: ResourceDescriptor, ws: Workspace, kind: ChangeKind, record: Rec, previous?: Rec): Mutation {
     const shown = this.present(d, record);
     const before = previous && this.present(d, previous);
-    return { kind, events: d.events?.(kind, shown, before) ?? [], resource: d.name, workspaceId: ws.id, record: shown, ...(before ? { previous: before } : {}) };
+    return {
+      kind,
+      events: d.events?.(kind, shown, before) ?? [],
+      resource: d.name,
+      workspaceId: ws.id,
+      record: shown,
+      ...(before ? { previous: before } : {}),
+    };
   }
 
   private descriptor(name: string): ResourceDescriptor {
@@ -240,9 +253,11 @@ export class ResourceEngine {
       const value = record[ref.field];
       if (value === null || value === undefined || (ref.when && !ref.when(record))) continue;
       if (!ws.collections[ref.collection].has(String(value))) {
-        throw errors.validation(ref.field,
+        throw errors.validation(
+          ref.field,
           `The '${ref.field}' field must be the id of an existing ${ref.resource}; no ${ref.resource} '${String(value)}' exists.`,
-          'invalid_reference');
+          'invalid_reference',
+        );
       }
     }
     for (const field of d.unique ?? []) {

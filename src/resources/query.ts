@@ -6,7 +6,6 @@ import type { Rec } from '../store/types.js';
 import { parseInstant } from '../clock.js';
 import { textMatcher } from '../text-match.js';
 
-
 /** Tests the record at a position of a view. */
 export type Predicate = (index: number) => boolean;
 
@@ -33,7 +32,6 @@ const DATE_FILTERS: Record<string, { field: string; op: 'gte' | 'lt' }> = {
   updated_after: { field: 'updated_at', op: 'gte' },
   updated_before: { field: 'updated_at', op: 'lt' },
 };
-
 
 /** Maps a query parameter to the record field it filters (`tag` → `tags`). */
 export type FieldOf = (param: string) => string;
@@ -127,13 +125,7 @@ export function planQuery(
 }
 
 /** One page of the matching records, counting all matches without copying the collection. */
-export function paginate(
-  records: readonly Rec[],
-  predicate: Predicate | undefined,
-  page: number,
-  perPage: number,
-  positions?: readonly number[],
-) {
+export function paginate(records: readonly Rec[], predicate: Predicate | undefined, page: number, perPage: number, positions?: readonly number[]) {
   const start = (page - 1) * perPage;
   if (!predicate && !positions) return { items: records.slice(start, start + perPage), total: records.length };
   if (!predicate && positions) {

@@ -9,7 +9,6 @@ import type { JournalQuery } from '../middleware/journal-log.js';
 import { VERSION } from '../version.js';
 import { readOperationOf } from '../webhooks/events.js';
 
-
 /** A spec-valid example of the resource an event is about (`ticket.created` → a Ticket). */
 async function exampleOf(deps: AppDeps, event: string): Promise<Record<string, unknown>> {
   const op = readOperationOf(deps.operations, event);
@@ -25,8 +24,7 @@ function clockState(deps: AppDeps) {
 /** The /_mock control plane (described in openapi.yaml under "Mock control"): health, reset, keys, clock, faults, webhooks, journal, OAuth clients. */
 export function controlRoutes(deps: AppDeps): Record<string, Handler> {
   return {
-    mockHealth: (c) =>
-      c.json({ data: { status: 'ok', version: VERSION, uptime_ms: Math.max(0, Math.round(performance.now() - deps.startedAt)) } }),
+    mockHealth: (c) => c.json({ data: { status: 'ok', version: VERSION, uptime_ms: Math.max(0, Math.round(performance.now() - deps.startedAt)) } }),
     mockReset: async (c) => {
       const id = (c.get('input').body as { workspace_id?: string }).workspace_id;
       if (id === undefined) await resetAll(deps);
@@ -83,8 +81,15 @@ export function controlRoutes(deps: AppDeps): Record<string, Handler> {
 
     mockListDeliveries: async (c) => {
       const q = c.get('input').query as { event?: string[]; status?: string[]; webhook_id?: string; limit: number; workspace_id?: string };
-      const data = await listDeliveries(deps, q.workspace_id, (d) => (!q.event || q.event.includes(String(d.event)))
-        && (!q.status || q.status.includes(String(d.status))) && (q.webhook_id === undefined || d.webhook_id === q.webhook_id), q.limit);
+      const data = await listDeliveries(
+        deps,
+        q.workspace_id,
+        (d) =>
+          (!q.event || q.event.includes(String(d.event))) &&
+          (!q.status || q.status.includes(String(d.status))) &&
+          (q.webhook_id === undefined || d.webhook_id === q.webhook_id),
+        q.limit,
+      );
       return c.json({ data });
     },
     mockFlushWebhooks: async (c) => {

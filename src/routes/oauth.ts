@@ -12,12 +12,15 @@ const NO_STORE = { 'Cache-Control': 'no-store', Pragma: 'no-cache' };
 const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (ch) => `&#${ch.charCodeAt(0)};`);
 
 function page(title: string, body: string, status: 200 | 400 = 200, c: Context<AppEnv>): Response {
-  return c.html(`<!doctype html>
+  return c.html(
+    `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(title)} · CommFlow (commflow-mock)</title>
 <style>body{font:16px system-ui,sans-serif;max-width:32rem;margin:4rem auto;padding:0 1rem;color:#1f2328}
 h1{font-size:1.4rem}ul{padding-left:1.2rem}button{font-size:1rem;padding:.5rem 1.2rem;margin-right:.5rem;cursor:pointer}
 #approve{background:#1f6feb;color:#fff;border:0;border-radius:6px}#deny{border:1px solid #d0d7de;border-radius:6px;background:#f6f8fa}</style>
-</head><body>${body}</body></html>`, status);
+</head><body>${body}</body></html>`,
+    status,
+  );
 }
 
 /** The request's parameters: the query (GET) or a form / JSON body (POST); first value wins. */
@@ -26,7 +29,8 @@ async function params(c: Context<AppEnv>): Promise<Record<string, string>> {
   const text = await c.req.text();
   const type = (c.req.header('content-type') ?? '').split(';')[0]!.trim().toLowerCase();
   if (type === 'application/json') {
-    if (nestedDeeperThan(text, LIMITS.bodyDepth)) throw new OAuthError('invalid_request', `The request body is nested more than ${LIMITS.bodyDepth} levels deep.`);
+    if (nestedDeeperThan(text, LIMITS.bodyDepth))
+      throw new OAuthError('invalid_request', `The request body is nested more than ${LIMITS.bodyDepth} levels deep.`);
     let parsed: unknown;
     try {
       parsed = JSON.parse(text || '{}');
@@ -85,7 +89,12 @@ function authorizeHandler(deps: AppDeps, consentPost: boolean): Handler {
     const registered = client.redirect_uris !== 'loopback' && client.redirect_uris.length === 1 ? client.redirect_uris[0] : undefined;
     const redirectUri = p.redirect_uri ?? registered;
     if (!redirectUri || !oauth.redirectAllowed(client, redirectUri)) {
-      return page('Invalid redirect URI', `<h1>Invalid redirect URI</h1><p>'${escapeHtml(p.redirect_uri ?? '(none)')}' is not registered for ${escapeHtml(client.name)}. Nothing was redirected.</p>`, 400, c);
+      return page(
+        'Invalid redirect URI',
+        `<h1>Invalid redirect URI</h1><p>'${escapeHtml(p.redirect_uri ?? '(none)')}' is not registered for ${escapeHtml(client.name)}. Nothing was redirected.</p>`,
+        400,
+        c,
+      );
     }
     const back = (error: string, description: string) => redirect(c, redirectUri, { error, error_description: description, state: p.state });
     if (p.response_type !== 'code') return back('unsupported_response_type', "Only 'response_type=code' is supported.");
@@ -97,28 +106,44 @@ function authorizeHandler(deps: AppDeps, consentPost: boolean): Handler {
     }
     if (p.code_challenge_method && p.code_challenge_method !== 'S256') return back('invalid_request', "Only 'code_challenge_method=S256' is supported.");
     if (p.code_challenge && !p.code_challenge_method) {
-      return back('invalid_request', "A code_challenge without code_challenge_method means 'plain' (RFC 7636), which is not supported: send code_challenge_method=S256.");
+      return back(
+        'invalid_request',
+        "A code_challenge without code_challenge_method means 'plain' (RFC 7636), which is not supported: send code_challenge_method=S256.",
+      );
     }
-    if (p.code_challenge && !/^[A-Za-z0-9_-]{43}$/.test(p.code_challenge)) return back('invalid_request', "The 'code_challenge' must be a base64url SHA-256 (43 characters).");
+    if (p.code_challenge && !/^[A-Za-z0-9_-]{43}$/.test(p.code_challenge))
+      return back('invalid_request', "The 'code_challenge' must be a base64url SHA-256 (43 characters).");
     if (client.public && !p.code_challenge) return back('invalid_request', 'Public clients must use PKCE (code_challenge with S256).');
 
     const ask = !consentPost && (p.prompt === 'consent' || deps.config.oauthConsent);
     if (ask) {
-      const hidden = Object.entries(p).filter(([k]) => k !== 'prompt' && k !== 'decision')
-        .map(([k, v]) => `<input type="hidden" name="${escapeHtml(k)}" value="${escapeHtml(v)}">`).join('');
+      const hidden = Object.entries(p)
+        .filter(([k]) => k !== 'prompt' && k !== 'decision')
+        .map(([k, v]) => `<input type="hidden" name="${escapeHtml(k)}" value="${escapeHtml(v)}">`)
+        .join('');
       const list = scopes.map((s) => `<li><code>${escapeHtml(s)}</code></li>`).join('');
-      return page('Authorize', `<h1>Authorize ${escapeHtml(client.name)}</h1>
+      return page(
+        'Authorize',
+        `<h1>Authorize ${escapeHtml(client.name)}</h1>
 <p><strong>${escapeHtml(client.name)}</strong> asks to access your CommFlow workspace as Developer (user_123) with:</p>
 <ul id="scopes">${list}</ul>
 <form method="post" action="/oauth/authorize">${hidden}
 <button id="approve" type="submit" name="decision" value="approve">Approve</button>
-<button id="deny" type="submit" name="decision" value="deny">Deny</button></form>`, 200, c);
+<button id="deny" type="submit" name="decision" value="deny">Deny</button></form>`,
+        200,
+        c,
+      );
     }
     if (consentPost && p.decision !== 'approve') return back('access_denied', 'The user denied the request.');
     const ws = await deps.store.workspace(client.workspace_id);
     const code = oauth.issueCode({
-      client_id: client.client_id, redirect_uri: redirectUri, redirect_given: p.redirect_uri !== undefined, scopes,
-      challenge: p.code_challenge ?? null, workspace_id: client.workspace_id, user_id: ws?.data.workspace.owner_id ?? 'user_123',
+      client_id: client.client_id,
+      redirect_uri: redirectUri,
+      redirect_given: p.redirect_uri !== undefined,
+      scopes,
+      challenge: p.code_challenge ?? null,
+      workspace_id: client.workspace_id,
+      user_id: ws?.data.workspace.owner_id ?? 'user_123',
     });
     return redirect(c, redirectUri, { code, state: p.state });
   };
@@ -127,7 +152,8 @@ function authorizeHandler(deps: AppDeps, consentPost: boolean): Handler {
 /** The OAuth endpoints (RFC 6749, 7636, 7009, 7662). */
 export function oauthRoutes(deps: AppDeps): Record<string, Handler> {
   const { oauth } = deps;
-  const withClient = (run: (client: OAuthClient, p: Record<string, string>, c: Context<AppEnv>) => Response | Promise<Response>): Handler =>
+  const withClient =
+    (run: (client: OAuthClient, p: Record<string, string>, c: Context<AppEnv>) => Response | Promise<Response>): Handler =>
     async (c) => {
       let client: OAuthClient | undefined;
       try {

@@ -31,7 +31,11 @@ export function workspaceRoutes(deps: AppDeps, snapshots: Map<string, NamedSnaps
     mockTakeSnapshot: async (c) => {
       const { name, workspace_id } = c.get('input').body as { name: string; workspace_id?: string };
       if (!snapshots.has(name) && snapshots.size >= deps.config.maxSnapshots) {
-        throw errors.limitReached('named snapshots', deps.config.maxSnapshots, 'Take it under an existing name to replace one, or start with a higher --max-snapshots.');
+        throw errors.limitReached(
+          'named snapshots',
+          deps.config.maxSnapshots,
+          'Take it under an existing name to replace one, or start with a higher --max-snapshots.',
+        );
       }
       const snapshot = await exportState(deps, workspace_id);
       // Kept with it (not in exports): its restore raises the id counters at least this far.

@@ -20,7 +20,8 @@ function disagreement(s: DbData, implicit: readonly string[]): ApiError | undefi
   const ids = new Set<string>();
   const secrets = new Set<string>();
   for (const k of s.apiKeys) {
-    if (!own(s.workspaces, k.workspace_id) && !implicit.includes(k.workspace_id)) return bad(`API key '${k.id}' belongs to workspace '${k.workspace_id}', which the snapshot does not hold.`);
+    if (!own(s.workspaces, k.workspace_id) && !implicit.includes(k.workspace_id))
+      return bad(`API key '${k.id}' belongs to workspace '${k.workspace_id}', which the snapshot does not hold.`);
     if (ids.has(k.id) || secrets.has(k.key)) return bad(`API key '${k.id}' appears twice.`);
     ids.add(k.id);
     secrets.add(k.key);

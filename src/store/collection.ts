@@ -116,7 +116,6 @@ export class View {
   }
 }
 
-
 /**
  * One collection of one workspace: the persisted object (id → record, owned by lowdb,
  * without a prototype) plus derived indexes that are rebuilt lazily after a write. Get by
@@ -128,7 +127,10 @@ export class Collection {
   private sortedViews = new Map<string, { version: number; view: View }>();
   private parentIndexes = new Map<string, { version: number; map: Map<unknown, Rec[]> }>();
 
-  constructor(private readonly records: Dict<Rec>, private readonly onChange: ChangeSink = () => undefined) {
+  constructor(
+    private readonly records: Dict<Rec>,
+    private readonly onChange: ChangeSink = () => undefined,
+  ) {
     this.count = Object.keys(records).length;
   }
 
@@ -148,14 +150,20 @@ export class Collection {
   put(record: Rec): void {
     const previous = this.get(record.id);
     this.set(record.id, record);
-    this.onChange(() => this.set(record.id, previous), () => this.set(record.id, record));
+    this.onChange(
+      () => this.set(record.id, previous),
+      () => this.set(record.id, record),
+    );
   }
 
   remove(id: string): Rec | undefined {
     const old = this.get(id);
     if (old) {
       this.set(id, undefined);
-      this.onChange(() => this.set(id, old), () => this.set(id, undefined));
+      this.onChange(
+        () => this.set(id, old),
+        () => this.set(id, undefined),
+      );
     }
     return old;
   }
@@ -178,9 +186,7 @@ export class Collection {
     const hit = this.sortedViews.get(key);
     if (hit && hit.version === this.version) return hit.view;
     const asc = this.sortedViews.get(`${field}:asc`);
-    const records = order === 'desc' && asc && asc.version === this.version
-      ? [...asc.view.records].reverse()
-      : sortRecords(this.values(), field, order, rank);
+    const records = order === 'desc' && asc && asc.version === this.version ? [...asc.view.records].reverse() : sortRecords(this.values(), field, order, rank);
     const view = new View(records);
     this.sortedViews.set(key, { version: this.version, view });
     return view;

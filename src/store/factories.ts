@@ -47,14 +47,32 @@ export interface People {
 const DAY = 864e5;
 
 type Weighted = { value: string; weight: number }[];
-const ROLES: Weighted = [{ value: 'agent', weight: 4 }, { value: 'admin', weight: 1 }];
-const MESSAGE_TYPES: Weighted = [{ value: 'comment', weight: 4 }, { value: 'note', weight: 1 }];
-const CONVERSATION_STATUSES: Weighted = [{ value: 'open', weight: 4 }, { value: 'pending', weight: 2 }, { value: 'closed', weight: 4 }];
+const ROLES: Weighted = [
+  { value: 'agent', weight: 4 },
+  { value: 'admin', weight: 1 },
+];
+const MESSAGE_TYPES: Weighted = [
+  { value: 'comment', weight: 4 },
+  { value: 'note', weight: 1 },
+];
+const CONVERSATION_STATUSES: Weighted = [
+  { value: 'open', weight: 4 },
+  { value: 'pending', weight: 2 },
+  { value: 'closed', weight: 4 },
+];
 const CHANNELS = ['email', 'chat', 'sms', 'whatsapp', 'phone'];
 const TICKET_STATUSES: Weighted = [
-  { value: 'open', weight: 4 }, { value: 'pending', weight: 2 }, { value: 'resolved', weight: 3 }, { value: 'closed', weight: 1 }];
+  { value: 'open', weight: 4 },
+  { value: 'pending', weight: 2 },
+  { value: 'resolved', weight: 3 },
+  { value: 'closed', weight: 1 },
+];
 const PRIORITIES: Weighted = [
-  { value: 'low', weight: 2 }, { value: 'normal', weight: 5 }, { value: 'high', weight: 2 }, { value: 'urgent', weight: 1 }];
+  { value: 'low', weight: 2 },
+  { value: 'normal', weight: 5 },
+  { value: 'high', weight: 2 },
+  { value: 'urgent', weight: 1 },
+];
 
 /** A whole second in the window. */
 function instant(f: Faker, { from, to }: FactoryContext): number {
@@ -87,36 +105,49 @@ function times(n: number, make: () => Rec): Rec[] {
 
 /** Agents and admins with an address at the company's domain. */
 export function users(f: Faker, ctx: FactoryContext, hand: Rec[]): Rec[] {
-  return [...hand, ...times(ctx.count('users'), () => {
-    const firstName = f.person.firstName();
-    const lastName = f.person.lastName();
-    const created = instant(f, ctx);
-    return {
-      id: ctx.newId('user_'), email: f.internet.email({ firstName, lastName, provider: ctx.cfg.company_domain }).toLowerCase(),
-      name: `${firstName} ${lastName}`, role: f.helpers.weightedArrayElement(ROLES),
-      created_at: toIso(created), updated_at: toIso(later(f, ctx, created, 30 * DAY)),
-    };
-  })];
+  return [
+    ...hand,
+    ...times(ctx.count('users'), () => {
+      const firstName = f.person.firstName();
+      const lastName = f.person.lastName();
+      const created = instant(f, ctx);
+      return {
+        id: ctx.newId('user_'),
+        email: f.internet.email({ firstName, lastName, provider: ctx.cfg.company_domain }).toLowerCase(),
+        name: `${firstName} ${lastName}`,
+        role: f.helpers.weightedArrayElement(ROLES),
+        created_at: toIso(created),
+        updated_at: toIso(later(f, ctx, created, 30 * DAY)),
+      };
+    }),
+  ];
 }
 
 /** Customers, some at the company's domain; no two share an email address. */
 export function contacts(f: Faker, ctx: FactoryContext, hand: Rec[]): Rec[] {
   const emails = new Set(hand.map((c) => String(c.email)));
-  return [...hand, ...times(ctx.count('contacts'), () => {
-    const firstName = f.person.firstName();
-    const lastName = f.person.lastName();
-    const atCompany = f.number.float({ min: 0, max: 1 }) < ctx.cfg.company_domain_share;
-    let email = f.internet.email({ firstName, lastName, ...(atCompany ? { provider: ctx.cfg.company_domain } : {}) }).toLowerCase();
-    for (let n = 2; emails.has(email); n++) email = email.replace(/^([^@]+?)(\d*)@/, `$1${n}@`);
-    emails.add(email);
-    const created = instant(f, ctx);
-    return {
-      id: ctx.newId('contact_'), name: `${firstName} ${lastName}`, email,
-      phone: f.datatype.boolean(0.6) ? f.phone.number({ style: 'international' }) : null,
-      company: atCompany ? 'Company Inc' : f.datatype.boolean(0.5) ? f.company.name() : null,
-      tags: pickTags(f, ctx), created_at: toIso(created), updated_at: toIso(later(f, ctx, created, 60 * DAY)),
-    };
-  })];
+  return [
+    ...hand,
+    ...times(ctx.count('contacts'), () => {
+      const firstName = f.person.firstName();
+      const lastName = f.person.lastName();
+      const atCompany = f.number.float({ min: 0, max: 1 }) < ctx.cfg.company_domain_share;
+      let email = f.internet.email({ firstName, lastName, ...(atCompany ? { provider: ctx.cfg.company_domain } : {}) }).toLowerCase();
+      for (let n = 2; emails.has(email); n++) email = email.replace(/^([^@]+?)(\d*)@/, `$1${n}@`);
+      emails.add(email);
+      const created = instant(f, ctx);
+      return {
+        id: ctx.newId('contact_'),
+        name: `${firstName} ${lastName}`,
+        email,
+        phone: f.datatype.boolean(0.6) ? f.phone.number({ style: 'international' }) : null,
+        company: atCompany ? 'Company Inc' : f.datatype.boolean(0.5) ? f.company.name() : null,
+        tags: pickTags(f, ctx),
+        created_at: toIso(created),
+        updated_at: toIso(later(f, ctx, created, 60 * DAY)),
+      };
+    }),
+  ];
 }
 
 /** The start of a conversation's thread: who talks, from when, and how many messages. */
@@ -136,10 +167,14 @@ export function messages(f: Faker, ctx: FactoryContext, thread: Thread): Rec[] {
     if (m > 0) at = later(f, ctx, at, 2 * DAY);
     const fromContact = m % 2 === 0 || !thread.assigneeId;
     out.push({
-      id: ctx.newId('msg_'), conversation_id: thread.conversationId, body: f.helpers.arrayElement(ctx.cfg.bodies),
+      id: ctx.newId('msg_'),
+      conversation_id: thread.conversationId,
+      body: f.helpers.arrayElement(ctx.cfg.bodies),
       type: fromContact ? 'reply' : f.helpers.weightedArrayElement(MESSAGE_TYPES),
-      author_type: fromContact ? 'contact' : 'user', author_id: fromContact ? thread.contactId : thread.assigneeId,
-      created_at: toIso(at), updated_at: toIso(at),
+      author_type: fromContact ? 'contact' : 'user',
+      author_id: fromContact ? thread.contactId : thread.assigneeId,
+      created_at: toIso(at),
+      updated_at: toIso(at),
     });
   }
   return out;
@@ -147,7 +182,10 @@ export function messages(f: Faker, ctx: FactoryContext, thread: Thread): Rec[] {
 
 /** Conversations with a contact and mostly an assignee, each with its messages (summarised on the conversation). */
 export function conversations(
-  f: Faker, ctx: FactoryContext, hand: { conversations: Rec[]; messages: Rec[] }, people: People,
+  f: Faker,
+  ctx: FactoryContext,
+  hand: { conversations: Rec[]; messages: Rec[] },
+  people: People,
 ): { conversations: Rec[]; messages: Rec[] } {
   const allMessages = [...hand.messages];
   const generated = times(ctx.count('conversations'), () => {
@@ -160,13 +198,18 @@ export function conversations(
     for (const message of thread) allMessages.push(message);
     const last = thread.at(-1);
     return {
-      id, subject: subject(f, ctx),
+      id,
+      subject: subject(f, ctx),
       status: f.helpers.weightedArrayElement(CONVERSATION_STATUSES),
       channel: f.helpers.arrayElement(CHANNELS),
-      contact_id: contactId, assignee_id: assigneeId, tags: pickTags(f, ctx), message_count: count,
+      contact_id: contactId,
+      assignee_id: assigneeId,
+      tags: pickTags(f, ctx),
+      message_count: count,
       last_message_at: last ? last.created_at : null,
       last_message_preview: last ? String(last.body).slice(0, 140) : null,
-      created_at: toIso(created), updated_at: last ? last.created_at : toIso(created),
+      created_at: toIso(created),
+      updated_at: last ? last.created_at : toIso(created),
     };
   });
   return { conversations: [...hand.conversations, ...generated], messages: allMessages };
@@ -174,17 +217,23 @@ export function conversations(
 
 /** Tickets, mostly with a contact and an assignee, some raised from a conversation. */
 export function tickets(f: Faker, ctx: FactoryContext, hand: Rec[], refs: People & { conversationIds: string[] }): Rec[] {
-  return [...hand, ...times(ctx.count('tickets'), () => {
-    const created = instant(f, ctx);
-    return {
-      id: ctx.newId('ticket_'), subject: subject(f, ctx),
-      description: f.datatype.boolean(0.7) ? f.lorem.sentence() : null,
-      status: f.helpers.weightedArrayElement(TICKET_STATUSES),
-      priority: f.helpers.weightedArrayElement(PRIORITIES),
-      assignee_id: oneOrNull(f, refs.userIds, 0.75),
-      contact_id: oneOrNull(f, refs.contactIds, 0.9),
-      conversation_id: oneOrNull(f, refs.conversationIds, 0.3),
-      tags: pickTags(f, ctx), created_at: toIso(created), updated_at: toIso(later(f, ctx, created, 20 * DAY)),
-    };
-  })];
+  return [
+    ...hand,
+    ...times(ctx.count('tickets'), () => {
+      const created = instant(f, ctx);
+      return {
+        id: ctx.newId('ticket_'),
+        subject: subject(f, ctx),
+        description: f.datatype.boolean(0.7) ? f.lorem.sentence() : null,
+        status: f.helpers.weightedArrayElement(TICKET_STATUSES),
+        priority: f.helpers.weightedArrayElement(PRIORITIES),
+        assignee_id: oneOrNull(f, refs.userIds, 0.75),
+        contact_id: oneOrNull(f, refs.contactIds, 0.9),
+        conversation_id: oneOrNull(f, refs.conversationIds, 0.3),
+        tags: pickTags(f, ctx),
+        created_at: toIso(created),
+        updated_at: toIso(later(f, ctx, created, 20 * DAY)),
+      };
+    }),
+  ];
 }

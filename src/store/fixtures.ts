@@ -126,8 +126,12 @@ function generate(opts: FixtureOptions, seeded: FakerFactory): WorkspaceData {
     cfg,
     from: Date.parse(cfg.from),
     to: Date.parse(cfg.to),
-    count: (c) => Math.max(0, (c !== 'users' && opts.scale !== undefined ? opts.scale : cfg.totals[c] ?? 0) - hand[c].length),
-    newId: createIdFactory(f, (id) => taken.has(id), (id) => taken.add(id)),
+    count: (c) => Math.max(0, (c !== 'users' && opts.scale !== undefined ? opts.scale : (cfg.totals[c] ?? 0)) - hand[c].length),
+    newId: createIdFactory(
+      f,
+      (id) => taken.has(id),
+      (id) => taken.add(id),
+    ),
   };
 
   const users = make.users(f, ctx, hand.users);
@@ -140,8 +144,13 @@ function generate(opts: FixtureOptions, seeded: FakerFactory): WorkspaceData {
     workspace,
     seed: opts.seed,
     collections: {
-      users: byId(users), conversations: byId(conversations), messages: byId(messages),
-      contacts: byId(contacts), tickets: byId(tickets), webhooks: byId(hand.webhooks), deliveries: byId(hand.deliveries),
+      users: byId(users),
+      conversations: byId(conversations),
+      messages: byId(messages),
+      contacts: byId(contacts),
+      tickets: byId(tickets),
+      webhooks: byId(hand.webhooks),
+      deliveries: byId(hand.deliveries),
     },
   };
 }

@@ -31,8 +31,15 @@ export const DEFAULT_KEYS = { test: 'sk_test_commflow', live: 'sk_live_commflow'
 
 function defaultKeys(workspaceId: string, plan: Plan, createdAt: string): ApiKeyRecord[] {
   return (['test', 'live'] as const).map((mode) => ({
-    id: `key_default_${mode}`, key: DEFAULT_KEYS[mode], name: `Default ${mode} key`, scopes: [...ALL_SCOPES],
-    plan, mode, workspace_id: workspaceId, revoked: false, created_at: createdAt,
+    id: `key_default_${mode}`,
+    key: DEFAULT_KEYS[mode],
+    name: `Default ${mode} key`,
+    scopes: [...ALL_SCOPES],
+    plan,
+    mode,
+    workspace_id: workspaceId,
+    revoked: false,
+    created_at: createdAt,
   }));
 }
 
@@ -69,11 +76,12 @@ export class Store {
 
   static async open(opts: StoreOptions): Promise<Store> {
     const defaultWorkspaceId = readWorkspaceInfo(opts.fixtures.dir).id;
-    const initial = (): DbData => normalise({
-      version: 1,
-      apiKeys: defaultKeys(defaultWorkspaceId, opts.plan, opts.clock.iso()),
-      workspaces: {},
-    });
+    const initial = (): DbData =>
+      normalise({
+        version: 1,
+        apiKeys: defaultKeys(defaultWorkspaceId, opts.plan, opts.clock.iso()),
+        workspaces: {},
+      });
     let db: Low<DbData>;
     if (opts.dataFile) {
       // Loaded only with --data: a start in memory does not pay for it.
@@ -104,17 +112,19 @@ export class Store {
     const ws = this.current(id);
     if (ws) return Promise.resolve(ws);
     if (id !== this.defaultWorkspaceId) return undefined;
-    this.building ??= buildFixtures(this.opts.fixtures).then((data) => {
-      // Built outside any transaction: it is what the data held all along, made concrete.
-      let stored = own(this.db.data.workspaces, id);
-      if (!stored) {
-        this.db.data.workspaces[id] = data;
-        stored = data;
-      }
-      return this.current(id) ?? this.adopt(stored);
-    }).finally(() => {
-      if (this.building === building) this.building = undefined;
-    });
+    this.building ??= buildFixtures(this.opts.fixtures)
+      .then((data) => {
+        // Built outside any transaction: it is what the data held all along, made concrete.
+        let stored = own(this.db.data.workspaces, id);
+        if (!stored) {
+          this.db.data.workspaces[id] = data;
+          stored = data;
+        }
+        return this.current(id) ?? this.adopt(stored);
+      })
+      .finally(() => {
+        if (this.building === building) this.building = undefined;
+      });
     const building = this.building;
     return building;
   }
@@ -190,15 +200,18 @@ export class Store {
   /** Swaps the whole state (the built workspaces are dropped: they are rebuilt on use). */
   private replaceAll(data: DbData): void {
     const [before, built] = [this.db.data, this.built];
-    this.change(() => {
-      this.db.data = before;
-      this.built = built;
-      this.keysVersion++;
-    }, () => {
-      this.db.data = data;
-      this.built = new Map();
-      this.keysVersion++;
-    });
+    this.change(
+      () => {
+        this.db.data = before;
+        this.built = built;
+        this.keysVersion++;
+      },
+      () => {
+        this.db.data = data;
+        this.built = new Map();
+        this.keysVersion++;
+      },
+    );
   }
 
   /** Sets (or, with undefined, removes) one workspace's data. */
@@ -211,34 +224,42 @@ export class Store {
       if (ws) this.built.set(id, ws);
       else this.built.delete(id);
     };
-    this.change(() => put(before, builtBefore), () => put(data, after));
+    this.change(
+      () => put(before, builtBefore),
+      () => put(data, after),
+    );
     return after;
   }
 
   /** Replaces the API keys. */
   private setKeys(keys: ApiKeyRecord[]): void {
     const before = this.db.data.apiKeys;
-    this.change(() => {
-      this.db.data.apiKeys = before;
-      this.keysVersion++;
-    }, () => {
-      this.db.data.apiKeys = keys;
-      this.keysVersion++;
-    });
+    this.change(
+      () => {
+        this.db.data.apiKeys = before;
+        this.keysVersion++;
+      },
+      () => {
+        this.db.data.apiKeys = keys;
+        this.keysVersion++;
+      },
+    );
   }
 
   /** Adds a key, or replaces the one with the same id (in a transaction). */
   putKey(key: ApiKeyRecord): void {
     const keys = this.db.data.apiKeys;
     const at = keys.findIndex((k) => k.id === key.id);
-    if (at < 0 && keys.length >= this.opts.maxApiKeys) throw errors.limitReached('API keys', this.opts.maxApiKeys, 'Revoked keys count too; reset or delete a workspace.');
+    if (at < 0 && keys.length >= this.opts.maxApiKeys)
+      throw errors.limitReached('API keys', this.opts.maxApiKeys, 'Revoked keys count too; reset or delete a workspace.');
     this.setKeys(at < 0 ? [...keys, key] : keys.map((k, i) => (i === at ? key : k)));
   }
 
   /** A workspace id that has never been used in this data. */
   newWorkspaceId(): string {
     let id: string;
-    do id = `ws_${randomBytes(6).toString('hex')}`; while (this.has(id) || own(this.db.data.idCounters ?? {}, id) !== undefined);
+    do id = `ws_${randomBytes(6).toString('hex')}`;
+    while (this.has(id) || own(this.db.data.idCounters ?? {}, id) !== undefined);
     return id;
   }
 
@@ -377,7 +398,10 @@ export class Store {
 
   private setCounters(counters: Record<string, number>): void {
     const before = this.db.data.idCounters;
-    this.change(() => (this.db.data.idCounters = before), () => (this.db.data.idCounters = counters));
+    this.change(
+      () => (this.db.data.idCounters = before),
+      () => (this.db.data.idCounters = counters),
+    );
   }
 
   /** Back to the fixtures (in a transaction; `fixtures` from resetData): default keys, no other workspace, no change; id counters stay. */

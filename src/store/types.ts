@@ -50,11 +50,4 @@ export interface DbData {
   idCounters?: Record<string, number>;
 }
 
-export const ALL_SCOPES = [
-  'read:conversations',
-  'write:conversations',
-  'read:contacts',
-  'write:contacts',
-  'read:tickets',
-  'write:tickets',
-] as const;
+export const ALL_SCOPES = ['read:conversations', 'write:conversations', 'read:contacts', 'write:contacts', 'read:tickets', 'write:tickets'] as const;

@@ -7,7 +7,11 @@ import { COLLECTIONS, type CollectionName, type WorkspaceData } from './types.js
 export class Workspace {
   readonly collections: Record<CollectionName, Collection>;
 
-  constructor(readonly data: WorkspaceData, private readonly nextId: (prefix: string) => string, onChange: ChangeSink) {
+  constructor(
+    readonly data: WorkspaceData,
+    private readonly nextId: (prefix: string) => string,
+    onChange: ChangeSink,
+  ) {
     this.collections = Object.fromEntries(
       COLLECTIONS.map((name) => {
         const records = data.collections[name];

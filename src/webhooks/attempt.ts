@@ -24,9 +24,15 @@ export function recordAttempt(latest: Rec, result: AttemptResult, retries: reado
     response_status: result.status,
     error: result.error,
     next_attempt_at: retryIn === undefined ? null : new Date(Math.min(now + retryIn, MAX_INSTANT)).toISOString(),
-    history: [...(latest.history as unknown[]), {
-      attempted_at: result.attemptedAt, response_status: result.status, duration_ms: result.durationMs, error: result.error,
-    }],
+    history: [
+      ...(latest.history as unknown[]),
+      {
+        attempted_at: result.attemptedAt,
+        response_status: result.status,
+        duration_ms: result.durationMs,
+        error: result.error,
+      },
+    ],
     updated_at: nowIso,
   };
 }

@@ -73,9 +73,19 @@ export class Dispatcher {
       // A dead endpoint's backlog is capped: past it, a delivery is recorded as failed at once.
       const full = q.ids.length >= LIMITS.pendingPerEndpoint;
       const delivery: Rec = {
-        id: ws.newId('dlv_'), webhook_id: hook.id, event_id: payload.id, event, status: full ? 'failed' : 'pending', attempts: 0,
-        response_status: null, error: full ? `Not sent: ${LIMITS.pendingPerEndpoint} deliveries to this endpoint were already pending.` : null,
-        next_attempt_at: full ? null : now, payload, history: [], created_at: now, updated_at: now,
+        id: ws.newId('dlv_'),
+        webhook_id: hook.id,
+        event_id: payload.id,
+        event,
+        status: full ? 'failed' : 'pending',
+        attempts: 0,
+        response_status: null,
+        error: full ? `Not sent: ${LIMITS.pendingPerEndpoint} deliveries to this endpoint were already pending.` : null,
+        next_attempt_at: full ? null : now,
+        payload,
+        history: [],
+        created_at: now,
+        updated_at: now,
       };
       ws.collections.deliveries.put(delivery);
       if (!full) this.queueUp(q, delivery.id);
@@ -88,10 +98,13 @@ export class Dispatcher {
   /** Queues a delivery with the transaction that stores it: it can go out only once that has landed. */
   private queueUp(q: Queue, id: string): void {
     q.ids.push(id);
-    this.opts.store.track(() => {
-      const at = q.ids.lastIndexOf(id);
-      if (at >= 0) q.ids.splice(at, 1);
-    }, () => q.ids.push(id));
+    this.opts.store.track(
+      () => {
+        const at = q.ids.lastIndexOf(id);
+        if (at >= 0) q.ids.splice(at, 1);
+      },
+      () => q.ids.push(id),
+    );
   }
 
   /**
@@ -102,7 +115,10 @@ export class Dispatcher {
     const records = ws.collections.deliveries;
     const max = LIMITS.deliveriesPerWorkspace;
     if (records.size <= (this.pruneAt.get(ws) ?? max + Math.ceil(max / 10))) return;
-    const finished = records.values().filter((d) => d.status !== 'pending').sort(byCreation);
+    const finished = records
+      .values()
+      .filter((d) => d.status !== 'pending')
+      .sort(byCreation);
     for (const d of finished.slice(0, Math.max(0, finished.length - max))) records.remove(d.id);
     // Mostly pending: look again only after another batch, not on every write.
     this.pruneAt.set(ws, records.size + Math.ceil(max / 10));
@@ -110,7 +126,10 @@ export class Dispatcher {
 
   /** Queues what is pending in a workspace (after a restart with --data, or a restore). */
   recover(ws: Workspace): void {
-    const pending = ws.collections.deliveries.values().filter((d) => d.status === 'pending').sort(byCreation);
+    const pending = ws.collections.deliveries
+      .values()
+      .filter((d) => d.status === 'pending')
+      .sort(byCreation);
     for (const d of pending) {
       const q = this.queueOf(ws, String(d.webhook_id));
       if (!q.ids.includes(d.id)) q.ids.push(d.id);
@@ -215,14 +234,17 @@ export class Dispatcher {
    * clock to each pending retry in turn until every delivery has ended (see flushOutbox).
    */
   async flush(options: FlushOptions = {}): Promise<{ timedOut: boolean }> {
-    return flushOutbox({
-      clock: this.opts.clock,
-      closed: () => this.closed,
-      inFlight: () => this.busy.size,
-      drain: () => this.drain(),
-      earliestDue: () => earliestDue(this.queues.values()),
-      nextChange: (ms) => this.changes.next(ms),
-    }, options);
+    return flushOutbox(
+      {
+        clock: this.opts.clock,
+        closed: () => this.closed,
+        inFlight: () => this.busy.size,
+        drain: () => this.drain(),
+        earliestDue: () => earliestDue(this.queues.values()),
+        nextChange: (ms) => this.changes.next(ms),
+      },
+      options,
+    );
   }
 
   counts(workspaces: Workspace[]): OutboxCounts {

@@ -34,25 +34,34 @@ export function post(url: string, headers: Record<string, string>, body: string,
       clearTimeout(deadline);
       fn();
     };
-    const req = client.request(target, {
-      method: 'POST',
-      agent: opts.agent,
-      lookup: opts.lookup,
-      headers: { ...headers, 'content-length': String(Buffer.byteLength(body)) },
-    }, (res) => {
-      res.on('data', () => undefined);
-      res.on('end', () => finish(() => resolve(res.statusCode ?? 0)));
-      res.on('error', (err) => finish(() => reject(new PostError(`Could not read the answer: ${err.message}.`))));
-    });
+    const req = client.request(
+      target,
+      {
+        method: 'POST',
+        agent: opts.agent,
+        lookup: opts.lookup,
+        headers: { ...headers, 'content-length': String(Buffer.byteLength(body)) },
+      },
+      (res) => {
+        res.on('data', () => undefined);
+        res.on('end', () => finish(() => resolve(res.statusCode ?? 0)));
+        res.on('error', (err) => finish(() => reject(new PostError(`Could not read the answer: ${err.message}.`))));
+      },
+    );
     const deadline = setTimeout(() => {
       const err = new PostError(`No complete answer within ${opts.deadlineMs} ms.`);
       finish(() => reject(err));
       req.destroy(err);
     }, opts.deadlineMs);
     req.on('error', (err: Error & { code?: string }) =>
-      finish(() => reject(err instanceof PostError ? err : new PostError(
-        err.code === 'ESELF' ? 'Not sent: the URL reaches this server itself.' : `Could not connect: ${err.code ?? err.message}.`,
-      ))));
+      finish(() =>
+        reject(
+          err instanceof PostError
+            ? err
+            : new PostError(err.code === 'ESELF' ? 'Not sent: the URL reaches this server itself.' : `Could not connect: ${err.code ?? err.message}.`),
+        ),
+      ),
+    );
     req.end(body);
   });
 }

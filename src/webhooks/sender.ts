@@ -42,17 +42,22 @@ export class Sender {
       if (literal && (await reachesSelf(url, this.opts.listener()))) throw new Error('Not sent: the URL reaches this server itself.');
       const body = JSON.stringify(d.payload);
       const timestamp = Math.floor(clock.now() / 1000);
-      status = await post(url, {
-        'content-type': 'application/json',
-        'user-agent': `commflow-mock/${VERSION} (webhooks)`,
-        'webhook-id': String(d.event_id),
-        'webhook-timestamp': String(timestamp),
-        'webhook-signature': sign(String(hook.secret), String(d.event_id), timestamp, body),
-      }, body, {
-        deadlineMs: timeoutMs,
-        agent: this.agents.for(`${endpoint} ${target.origin}`, target.protocol),
-        lookup: guardedLookup(this.opts.listener, portOf(target)) as never,
-      });
+      status = await post(
+        url,
+        {
+          'content-type': 'application/json',
+          'user-agent': `commflow-mock/${VERSION} (webhooks)`,
+          'webhook-id': String(d.event_id),
+          'webhook-timestamp': String(timestamp),
+          'webhook-signature': sign(String(hook.secret), String(d.event_id), timestamp, body),
+        },
+        body,
+        {
+          deadlineMs: timeoutMs,
+          agent: this.agents.for(`${endpoint} ${target.origin}`, target.protocol),
+          lookup: guardedLookup(this.opts.listener, portOf(target)) as never,
+        },
+      );
       error = failureOf(status);
     } catch (err) {
       error = (err as Error).message;

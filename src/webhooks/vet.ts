@@ -19,7 +19,11 @@ export function subscriptionVetter(operations: readonly Operation[], listener: (
       throw errors.validation('url', `The 'url' field must be a URL this server can call; '${body.url}' is not (an IPv6 zone id, say).`, 'invalid_url');
     }
     if (typeof body.url === 'string' && (await reachesSelf(body.url, listener()))) {
-      throw errors.validation('url', `The 'url' field must not point at this server itself ('${body.url}'): a webhook could then drive its control plane.`, 'invalid_url');
+      throw errors.validation(
+        'url',
+        `The 'url' field must not point at this server itself ('${body.url}'): a webhook could then drive its control plane.`,
+        'invalid_url',
+      );
     }
   };
 }

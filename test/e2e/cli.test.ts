@@ -33,7 +33,10 @@ describe('the built CLI', () => {
     try {
       await getJson(`${cli.url}/v1/tickets/ticket_123`, { headers: auth });
       await cli.waitForOutput('"msg":"request"');
-      const line = cli.output().split('\n').find((l) => l.includes('"msg":"request"'));
+      const line = cli
+        .output()
+        .split('\n')
+        .find((l) => l.includes('"msg":"request"'));
       expect(JSON.parse(line!)).toMatchObject({ method: 'GET', path: '/v1/tickets/ticket_123', status: 200, workspace: 'ws_456' });
     } finally {
       await cli.stop();

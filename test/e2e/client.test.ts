@@ -49,7 +49,9 @@ describe('a generated client (openapi-typescript + openapi-fetch)', () => {
   it('contacts', async () => {
     const created = await api.POST('/v1/contacts', { body: { email: 'typed@example.com', name: 'Typed' } });
     const id = created.data!.data.id;
-    expect((await api.GET('/v1/contacts', { params: { query: { email: '*@example.com', sort: 'name', order: 'asc' } } })).data?.data.map((c) => c.id)).toContain(id);
+    expect(
+      (await api.GET('/v1/contacts', { params: { query: { email: '*@example.com', sort: 'name', order: 'asc' } } })).data?.data.map((c) => c.id),
+    ).toContain(id);
     expect((await api.GET('/v1/contacts/{id}', { params: { path: { id } } })).data?.data.email).toBe('typed@example.com');
     expect((await api.PUT('/v1/contacts/{id}', { params: { path: { id } }, body: { email: 'typed2@example.com' } })).data?.data.name).toBeNull();
     expect((await api.PATCH('/v1/contacts/{id}', { params: { path: { id } }, body: { company: 'Typed Inc' } })).data?.data.company).toBe('Typed Inc');
@@ -64,9 +66,14 @@ describe('a generated client (openapi-typescript + openapi-fetch)', () => {
     expect(message.response.status).toBe(201);
     const mid = message.data!.data.id;
     expect((await api.GET('/v1/conversations/{id}/messages', { params: { path: { id }, query: { type: ['comment'] } } })).data?.data[0]?.id).toBe(mid);
-    expect((await api.GET('/v1/conversations/{id}/messages/{message_id}', { params: { path: { id, message_id: mid } } })).data?.data.body).toBe('Hello, how can I help?');
+    expect((await api.GET('/v1/conversations/{id}/messages/{message_id}', { params: { path: { id, message_id: mid } } })).data?.data.body).toBe(
+      'Hello, how can I help?',
+    );
     expect((await api.GET('/v1/conversations/{id}', { params: { path: { id } } })).data?.data.message_count).toBe(1);
-    expect((await api.PUT('/v1/conversations/{id}', { params: { path: { id } }, body: { subject: 'Replaced', status: 'closed', channel: 'email' } })).data?.data.status).toBe('closed');
+    expect(
+      (await api.PUT('/v1/conversations/{id}', { params: { path: { id } }, body: { subject: 'Replaced', status: 'closed', channel: 'email' } })).data?.data
+        .status,
+    ).toBe('closed');
     expect((await api.PATCH('/v1/conversations/{id}', { params: { path: { id } }, body: { tags: ['typed'] } })).data?.data.tags).toEqual(['typed']);
     expect((await api.DELETE('/v1/conversations/{id}', { params: { path: { id } } })).response.status).toBe(204);
   });
@@ -77,7 +84,9 @@ describe('a generated client (openapi-typescript + openapi-fetch)', () => {
     expect(created.data?.data.secret).toMatch(/^whsec_/);
     expect((await api.GET('/v1/webhooks', { params: { query: { active: true } } })).data?.data.map((w) => w.id)).toContain(id);
     expect((await api.GET('/v1/webhooks/{id}', { params: { path: { id } } })).data?.data.url).toBe('http://127.0.0.1:9/hooks');
-    expect((await api.PUT('/v1/webhooks/{id}', { params: { path: { id } }, body: { url: 'http://127.0.0.1:9/other', events: ['*'] } })).data?.data.events).toEqual(['*']);
+    expect(
+      (await api.PUT('/v1/webhooks/{id}', { params: { path: { id } }, body: { url: 'http://127.0.0.1:9/other', events: ['*'] } })).data?.data.events,
+    ).toEqual(['*']);
     expect((await api.PATCH('/v1/webhooks/{id}', { params: { path: { id } }, body: { active: false } })).data?.data.active).toBe(false);
     expect((await api.GET('/v1/webhooks/{id}/deliveries', { params: { path: { id }, query: { status: ['failed'] } } })).data?.meta.total_count).toBe(0);
     expect((await api.DELETE('/v1/webhooks/{id}', { params: { path: { id } } })).response.status).toBe(204);

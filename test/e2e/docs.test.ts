@@ -3,7 +3,6 @@ import { describe, expect, it } from 'vitest';
 import { createMockServer } from '../../src/index.js';
 import { launchChromium, noBrowser } from '../helpers/browser.js';
 
-
 describe.skipIf(noBrowser)('the /docs playground in Chromium', () => {
   it('executes GET /v1/tickets against this server, offline, with the test key', async () => {
     const mock = await createMockServer({ port: 0, logLevel: 'silent' });

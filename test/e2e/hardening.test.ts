@@ -21,11 +21,12 @@ function open(): Promise<Socket> {
   });
 }
 
-const closed = (socket: Socket) => new Promise<void>((resolve) => {
-  if (socket.destroyed) resolve();
-  socket.once('close', () => resolve());
-  socket.on('error', () => undefined);
-});
+const closed = (socket: Socket) =>
+  new Promise<void>((resolve) => {
+    if (socket.destroyed) resolve();
+    socket.once('close', () => resolve());
+    socket.on('error', () => undefined);
+  });
 
 describe('connections', () => {
   it('drops sockets that send nothing, headers that trickle, and a client that stops reading, and keeps serving', async () => {
@@ -63,8 +64,10 @@ describe('connections', () => {
     let answer = '';
     socket.on('data', (d: Buffer) => (answer += d.toString()));
     const ended = closed(socket);
-    socket.write('POST /v1/tickets HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer sk_test_commflow\r\nPrefer: code=500\r\n'
-      + 'Content-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n');
+    socket.write(
+      'POST /v1/tickets HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer sk_test_commflow\r\nPrefer: code=500\r\n' +
+        'Content-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n',
+    );
     const chunk = Buffer.alloc(64 * 1024, 'a');
     let sent = 0;
     while (!socket.destroyed && sent < 64 * 1024 * 1024) {
@@ -81,19 +84,24 @@ describe('connections', () => {
 
   it('answers a request without a key at once, never waiting for (or reading) its body', async () => {
     const sockets = await Promise.all(Array.from({ length: 200 }, open));
-    const answers = sockets.map((socket, i) => new Promise<string>((resolve) => {
-      let answer = '';
-      socket.on('data', (d: Buffer) => {
-        answer += d.toString();
-        if (answer.includes('missing_api_key')) resolve(answer);
-      });
-      socket.on('close', () => resolve(answer));
-      socket.on('error', () => undefined);
-      // Half of them declare a length, half are chunked; none sends more than a few bytes of its body.
-      socket.write(i % 2
-        ? 'POST /v1/tickets HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 1000000\r\n\r\n{"subject":'
-        : 'POST /v1/tickets HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\nb\r\n{"subject":\r\n');
-    }));
+    const answers = sockets.map(
+      (socket, i) =>
+        new Promise<string>((resolve) => {
+          let answer = '';
+          socket.on('data', (d: Buffer) => {
+            answer += d.toString();
+            if (answer.includes('missing_api_key')) resolve(answer);
+          });
+          socket.on('close', () => resolve(answer));
+          socket.on('error', () => undefined);
+          // Half of them declare a length, half are chunked; none sends more than a few bytes of its body.
+          socket.write(
+            i % 2
+              ? 'POST /v1/tickets HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 1000000\r\n\r\n{"subject":'
+              : 'POST /v1/tickets HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\nb\r\n{"subject":\r\n',
+          );
+        }),
+    );
     // Every keyless request is answered although none sends its body.
     for (const a of await Promise.all(answers)) expect(a).toMatch(/^HTTP\/1\.1 401[\s\S]*missing_api_key/);
     for (const s of sockets) s.destroy();

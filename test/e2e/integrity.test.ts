@@ -53,9 +53,15 @@ describe('ids are never handed out twice for the life of a data file', () => {
       note(fired.body.data.event.id, `event of cycle ${cycle}`);
       await call(cli.url, 'POST', '/_mock/webhooks/flush', {}, { 'content-type': 'application/json' });
       // Killed with writes in flight: those answered must survive, the others may or may not.
-      const burst = Array.from({ length: 20 }, (_, i) => fetch(`${cli.url}/v1/contacts`, {
-        method: 'POST', headers: auth, body: JSON.stringify({ email: `c${cycle}-${i}@example.com` }),
-      }).then(async (r) => (r.status === 201 ? ((await r.json()) as { data: { id: string } }).data.id : undefined)).catch(() => undefined));
+      const burst = Array.from({ length: 20 }, (_, i) =>
+        fetch(`${cli.url}/v1/contacts`, {
+          method: 'POST',
+          headers: auth,
+          body: JSON.stringify({ email: `c${cycle}-${i}@example.com` }),
+        })
+          .then(async (r) => (r.status === 201 ? ((await r.json()) as { data: { id: string } }).data.id : undefined))
+          .catch(() => undefined),
+      );
       const first = await Promise.race(burst);
       await cli.stop('SIGKILL');
       for (const id of await Promise.all(burst)) if (id) acknowledged.push(id);
@@ -170,7 +176,8 @@ describe('start-up refuses what cannot work', () => {
     expect(r.stderr).toMatch(message);
   };
 
-  it('a fixtures directory that does not exist', () => refuses(['--fixtures', '/nonexistent/fixtures'], /fixtures directory \/nonexistent\/fixtures does not exist/));
+  it('a fixtures directory that does not exist', () =>
+    refuses(['--fixtures', '/nonexistent/fixtures'], /fixtures directory \/nonexistent\/fixtures does not exist/));
 
   it('a fixture file with broken JSON, naming the file', async () => {
     const dir = tempDir();
@@ -180,12 +187,33 @@ describe('start-up refuses what cannot work', () => {
 
   it('a record that breaks its schema, naming the file, the record and the field', async () => {
     const dir = tempDir();
-    const user = { id: 'user_123', email: 'developer@company.com', name: 'Developer', role: 'owner', created_at: '2025-06-01T00:00:00Z', updated_at: '2025-06-01T00:00:00Z' };
+    const user = {
+      id: 'user_123',
+      email: 'developer@company.com',
+      name: 'Developer',
+      role: 'owner',
+      created_at: '2025-06-01T00:00:00Z',
+      updated_at: '2025-06-01T00:00:00Z',
+    };
     writeFileSync(join(dir, 'users.json'), JSON.stringify([user]));
-    writeFileSync(join(dir, 'tickets.json'), JSON.stringify([{
-      id: 'ticket_1', subject: 'x', description: null, status: 'bogus', priority: 'low', assignee_id: null, contact_id: null,
-      conversation_id: null, tags: [], created_at: '2025-06-01T00:00:00Z', updated_at: '2025-06-01T00:00:00Z',
-    }]));
+    writeFileSync(
+      join(dir, 'tickets.json'),
+      JSON.stringify([
+        {
+          id: 'ticket_1',
+          subject: 'x',
+          description: null,
+          status: 'bogus',
+          priority: 'low',
+          assignee_id: null,
+          contact_id: null,
+          conversation_id: null,
+          tags: [],
+          created_at: '2025-06-01T00:00:00Z',
+          updated_at: '2025-06-01T00:00:00Z',
+        },
+      ]),
+    );
     await refuses(['--fixtures', dir], /tickets\.json, record 'ticket_1': The 'status' field must be one of: open, pending, resolved, closed/);
   });
 
@@ -195,7 +223,7 @@ describe('start-up refuses what cannot work', () => {
     await refuses(['--fixtures', dir], /the owner 'user_nobody' is not one of the users/);
   });
 
-  it('a data file holding null, or another program\'s JSON', async () => {
+  it("a data file holding null, or another program's JSON", async () => {
     const dir = tempDir();
     writeFileSync(join(dir, 'null.json'), 'null');
     await refuses(['--data', join(dir, 'null.json')], /not a commflow-mock data file/);
@@ -250,7 +278,7 @@ describe('a graceful stop', () => {
   });
 });
 
-describe('the control plane is not a web page\'s, nor a webhook\'s, to drive', () => {
+describe("the control plane is not a web page's, nor a webhook's, to drive", () => {
   it('warns loudly when bound beyond loopback without --admin-token', async () => {
     const open = await start(['--host', '0.0.0.0']);
     // stderr and stdout are separate pipes: wait for the warning rather than assume their order.
@@ -264,14 +292,15 @@ describe('the control plane is not a web page\'s, nor a webhook\'s, to drive', (
     const cli = await start([]);
     const port = new URL(cli.url).port;
     const { request } = await import('node:http');
-    const ask = (host: string, method = 'GET', path = '/_mock/api-keys') => new Promise<number>((resolve, reject) => {
-      const req = request({ host: '127.0.0.1', port, method, path, headers: { host, origin: `http://${host}` } }, (res) => {
-        res.resume();
-        resolve(res.statusCode ?? 0);
+    const ask = (host: string, method = 'GET', path = '/_mock/api-keys') =>
+      new Promise<number>((resolve, reject) => {
+        const req = request({ host: '127.0.0.1', port, method, path, headers: { host, origin: `http://${host}` } }, (res) => {
+          res.resume();
+          resolve(res.statusCode ?? 0);
+        });
+        req.on('error', reject);
+        req.end();
       });
-      req.on('error', reject);
-      req.end();
-    });
     expect(await ask(`attacker.example:${port}`)).toBe(403);
     expect(await ask(`attacker.example:${port}`, 'POST', '/_mock/reset')).toBe(403);
     expect(await ask(`localhost:${port}`)).toBe(200);

@@ -9,16 +9,20 @@ const rssMb = (pid: number, field: 'VmRSS' | 'VmHWM') =>
 /** Runs `count` tasks, `width` at a time. */
 async function pool(count: number, width: number, task: (i: number) => Promise<unknown>): Promise<void> {
   let next = 0;
-  await Promise.all(Array.from({ length: width }, async () => {
-    while (next < count) await task(next++);
-  }));
+  await Promise.all(
+    Array.from({ length: width }, async () => {
+      while (next < count) await task(next++);
+    }),
+  );
 }
 
 function chunkedWithPrefer(port: number, megabytes: number): Promise<void> {
   return new Promise((resolve) => {
     const socket = connect(port, '127.0.0.1', () => {
-      socket.write('POST /v1/tickets HTTP/1.1\r\nHost: x\r\nPrefer: code=500\r\nAuthorization: Bearer sk_test_commflow\r\n'
-        + 'Content-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n');
+      socket.write(
+        'POST /v1/tickets HTTP/1.1\r\nHost: x\r\nPrefer: code=500\r\nAuthorization: Bearer sk_test_commflow\r\n' +
+          'Content-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n',
+      );
       const chunk = Buffer.alloc(256 * 1024, 'a');
       let sent = 0;
       const pump = () => {
@@ -46,22 +50,40 @@ describe('under hostile traffic, with a 128 MB heap', () => {
       let closedByServer = 0;
       // In batches, each connected before the next, so that none waits in the listen backlog.
       for (let batch = 0; batch < 20; batch++) {
-        await Promise.all(Array.from({ length: 100 }, () => new Promise<void>((resolve) => {
-          const s = connect(port, '127.0.0.1', () => resolve());
-          s.on('error', () => resolve());
-          s.on('close', () => closedByServer++);
-          s.resume();
-          idle.push(s);
-        })));
+        await Promise.all(
+          Array.from(
+            { length: 100 },
+            () =>
+              new Promise<void>((resolve) => {
+                const s = connect(port, '127.0.0.1', () => resolve());
+                s.on('error', () => resolve());
+                s.on('close', () => closedByServer++);
+                s.resume();
+                idle.push(s);
+              }),
+          ),
+        );
       }
       const mib = 'x'.repeat(1024 * 1024 - 64);
-      await pool(600, 16, () => fetch(`${mock.url}/v1/tickets`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: `{"subject":"${mib}"}` }).then((r) => r.arrayBuffer()));
+      await pool(600, 16, () =>
+        fetch(`${mock.url}/v1/tickets`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: `{"subject":"${mib}"}` }).then((r) =>
+          r.arrayBuffer(),
+        ),
+      );
       await pool(40, 8, () => chunkedWithPrefer(port, 40));
-      await pool(5_000, 32, (i) => fetch(`${mock.url}/v1/me`, { headers: { authorization: `Bearer junk_${i}_${'j'.repeat(4000)}` } }).then((r) => r.arrayBuffer()));
-      await pool(11_000, 32, (i) => fetch(`${mock.url}/oauth/authorize?response_type=code&client_id=commflow_client&redirect_uri=http://127.0.0.1/cb&state=${i}`, { redirect: 'manual' }).then((r) => r.arrayBuffer()));
+      await pool(5_000, 32, (i) =>
+        fetch(`${mock.url}/v1/me`, { headers: { authorization: `Bearer junk_${i}_${'j'.repeat(4000)}` } }).then((r) => r.arrayBuffer()),
+      );
+      await pool(11_000, 32, (i) =>
+        fetch(`${mock.url}/oauth/authorize?response_type=code&client_id=commflow_client&redirect_uri=http://127.0.0.1/cb&state=${i}`, {
+          redirect: 'manual',
+        }).then((r) => r.arrayBuffer()),
+      );
       // Keyless restores of 15 MiB of junk, a few at once (the control plane is open without --admin-token).
       const junk = `{"version":1,"apiKeys":[],"workspaces":{"ws_x":${JSON.stringify({ junk: 'j'.repeat(15 * 1024 * 1024) })}}}`;
-      await pool(6, 2, () => fetch(`${mock.url}/_mock/state`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: junk }).then((r) => r.arrayBuffer()));
+      await pool(6, 2, () =>
+        fetch(`${mock.url}/_mock/state`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: junk }).then((r) => r.arrayBuffer()),
+      );
       // Idle sockets closed by the server (after its 10 s idle time; most already were).
       await vi.waitUntil(() => closedByServer === idle.length, { timeout: 15_000, interval: 50 });
       const health = await fetch(`${mock.url}/_mock/health`);

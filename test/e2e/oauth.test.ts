@@ -22,8 +22,13 @@ describe('OAuth with a standard client (oauth4webapi) over a real socket', () =>
       const state = oauth.generateRandomState();
       const url = new URL(as.authorization_endpoint!);
       url.search = new URLSearchParams({
-        response_type: 'code', client_id: client.client_id, redirect_uri: REDIRECT, scope: 'read:tickets write:tickets', state,
-        code_challenge: await oauth.calculatePKCECodeChallenge(verifier), code_challenge_method: 'S256',
+        response_type: 'code',
+        client_id: client.client_id,
+        redirect_uri: REDIRECT,
+        scope: 'read:tickets write:tickets',
+        state,
+        code_challenge: await oauth.calculatePKCECodeChallenge(verifier),
+        code_challenge_method: 'S256',
       }).toString();
       const redirected = await fetch(url, { redirect: 'manual' });
       expect(redirected.status).toBe(302);
@@ -34,10 +39,15 @@ describe('OAuth with a standard client (oauth4webapi) over a real socket', () =>
       const tickets = await fetch(`${mock.url}/v1/tickets?status=open`, { headers: { authorization: `Bearer ${tokens.access_token}` } });
       expect(tickets.status).toBe(200);
       expect(tickets.headers.get('x-ratelimit-limit')).toBe('300');
-      const refreshed = await oauth.processRefreshTokenResponse(as, client,
-        await oauth.refreshTokenGrantRequest(as, client, clientAuth, tokens.refresh_token!, { [oauth.allowInsecureRequests]: true }));
+      const refreshed = await oauth.processRefreshTokenResponse(
+        as,
+        client,
+        await oauth.refreshTokenGrantRequest(as, client, clientAuth, tokens.refresh_token!, { [oauth.allowInsecureRequests]: true }),
+      );
       expect(refreshed.access_token).not.toBe(tokens.access_token);
-      await oauth.processRevocationResponse(await oauth.revocationRequest(as, client, clientAuth, refreshed.access_token, { [oauth.allowInsecureRequests]: true }));
+      await oauth.processRevocationResponse(
+        await oauth.revocationRequest(as, client, clientAuth, refreshed.access_token, { [oauth.allowInsecureRequests]: true }),
+      );
       expect((await fetch(`${mock.url}/v1/tickets`, { headers: { authorization: `Bearer ${refreshed.access_token}` } })).status).toBe(401);
     } finally {
       await mock.close();
@@ -56,7 +66,14 @@ describe.skipIf(noBrowser)('the consent page in a real browser (Chromium)', () =
         landed = new URL(route.request().url());
         await route.fulfill({ status: 200, contentType: 'text/html', body: '<h1>Back in the app</h1>' });
       });
-      const q = new URLSearchParams({ response_type: 'code', client_id: 'commflow_client', redirect_uri: REDIRECT, scope: 'read:tickets read:contacts', state: 'browser', prompt: 'consent' });
+      const q = new URLSearchParams({
+        response_type: 'code',
+        client_id: 'commflow_client',
+        redirect_uri: REDIRECT,
+        scope: 'read:tickets read:contacts',
+        state: 'browser',
+        prompt: 'consent',
+      });
       await page.goto(`${mock.url}/oauth/authorize?${q}`);
       expect(await page.textContent('#scopes')).toContain('read:contacts');
       mkdirSync('test-results', { recursive: true });
@@ -67,7 +84,10 @@ describe.skipIf(noBrowser)('the consent page in a real browser (Chromium)', () =
       expect(landed?.searchParams.get('code')).toMatch(/^cfac_/);
       const token = await fetch(`${mock.url}/oauth/token`, {
         method: 'POST',
-        headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: `Basic ${Buffer.from('commflow_client:commflow_secret').toString('base64')}` },
+        headers: {
+          'content-type': 'application/x-www-form-urlencoded',
+          authorization: `Basic ${Buffer.from('commflow_client:commflow_secret').toString('base64')}`,
+        },
         body: new URLSearchParams({ grant_type: 'authorization_code', code: landed!.searchParams.get('code')!, redirect_uri: REDIRECT }),
       });
       expect(((await token.json()) as { scope: string }).scope).toBe('read:tickets read:contacts');

@@ -9,8 +9,7 @@ import { createMockServer } from '../../src/index.js';
  * `npm run test:docker`, which performs the Dockerfile's steps.
  */
 const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
-const blocks = [...readme.matchAll(/```sh\n([\s\S]*?)```/g)].map((m) => m[1]!)
-  .filter((b) => !b.includes('npm ci') && !b.includes('docker '));
+const blocks = [...readme.matchAll(/```sh\n([\s\S]*?)```/g)].map((m) => m[1]!).filter((b) => !b.includes('npm ci') && !b.includes('docker '));
 
 describe('the README', () => {
   it('has runnable shell examples', () => {

@@ -28,7 +28,15 @@ describe('createMockServer (in-process, real socket on port 0)', () => {
     const mock = await createMockServer({ port: 0, logLevel: 'silent' });
     try {
       const headers = { authorization: `Bearer ${mock.apiKey}` };
-      for (const path of ['/v1/tickets/%E0%A4%A', '/v1/tickets/%00', '/v1/tickets?q=%', '/v1//tickets', '/v1/tickets/ticket_123/..', '/%2e%2e/v1/me', `/v1/tickets?q=${'x'.repeat(600)}`]) {
+      for (const path of [
+        '/v1/tickets/%E0%A4%A',
+        '/v1/tickets/%00',
+        '/v1/tickets?q=%',
+        '/v1//tickets',
+        '/v1/tickets/ticket_123/..',
+        '/%2e%2e/v1/me',
+        `/v1/tickets?q=${'x'.repeat(600)}`,
+      ]) {
         const res = await fetch(`${mock.url}${path}`, { headers });
         expect(res.status, path).toBeLessThan(500);
         if (res.status >= 400) expect(((await res.json()) as { error: object }).error, path).toBeDefined();
@@ -42,7 +50,9 @@ describe('createMockServer (in-process, real socket on port 0)', () => {
     const mock = await createMockServer({ port: 0, logLevel: 'silent' });
     try {
       const rule = await fetch(`${mock.url}/_mock/faults`, {
-        method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ path: '/v1/me', drop_connection: true, count: 1 }),
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ path: '/v1/me', drop_connection: true, count: 1 }),
       });
       expect(rule.status).toBe(201);
       const headers = { authorization: `Bearer ${mock.apiKey}` };

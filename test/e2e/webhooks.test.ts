@@ -30,9 +30,11 @@ describe('webhooks through the built CLI', () => {
     let up = false;
     const receiver = await startReceiver(() => ({ status: up ? 200 : 503 }));
     const first = await startCli(['--port', '0', '--data', file, '--log-level', 'silent', '--webhook-retries', '10m']);
-    const hook = await (await fetch(`${first.url}/v1/webhooks`, { method: 'POST', headers: auth, body: JSON.stringify({ url: receiver.url, events: ['ticket.created'] }) })).json() as { data: { id: string } };
+    const hook = (await (
+      await fetch(`${first.url}/v1/webhooks`, { method: 'POST', headers: auth, body: JSON.stringify({ url: receiver.url, events: ['ticket.created'] }) })
+    ).json()) as { data: { id: string } };
     await fetch(`${first.url}/v1/tickets`, { method: 'POST', headers: auth, body: JSON.stringify({ subject: 'Survive' }) });
-    const flushed = await (await fetch(`${first.url}/_mock/webhooks/flush`, { method: 'POST' })).json() as { data: { pending: number } };
+    const flushed = (await (await fetch(`${first.url}/_mock/webhooks/flush`, { method: 'POST' })).json()) as { data: { pending: number } };
     expect(flushed.data.pending).toBe(1);
     expect(receiver.received).toHaveLength(1);
     await first.stop('SIGKILL');
@@ -40,11 +42,15 @@ describe('webhooks through the built CLI', () => {
     up = true;
     const second = await startCli(['--port', '0', '--data', file, '--log-level', 'silent', '--webhook-retries', '10m']);
     try {
-      const listed = await (await fetch(`${second.url}/v1/webhooks/${hook.data.id}`, { headers: auth })).json() as { data: { url: string } };
+      const listed = (await (await fetch(`${second.url}/v1/webhooks/${hook.data.id}`, { headers: auth })).json()) as { data: { url: string } };
       expect(listed.data.url).toBe(receiver.url);
-      const done = await (await fetch(`${second.url}/_mock/webhooks/flush`, {
-        method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ advance_clock: true }),
-      })).json() as { data: { pending: number; succeeded: number } };
+      const done = (await (
+        await fetch(`${second.url}/_mock/webhooks/flush`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ advance_clock: true }),
+        })
+      ).json()) as { data: { pending: number; succeeded: number } };
       expect(done.data).toMatchObject({ pending: 0, succeeded: 1 });
       // The same event, sent again by the second run: at-least-once, deduplicated by webhook-id.
       expect(receiver.received.map((r) => r.json.data.subject)).toEqual(['Survive', 'Survive']);

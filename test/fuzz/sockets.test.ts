@@ -109,13 +109,16 @@ describe(`fuzzing the server over sockets (${TOTAL} exchanges, seed ${SEED})`, (
         const body = req.body ?? '';
         const headers = Object.entries({ host: 'x', ...req.headers, 'content-length': String(Buffer.byteLength(body)), connection: 'close' })
           .filter(([k]) => !['transfer-encoding'].includes(k))
-          .map(([k, v]) => `${k}: ${v.replace(/[\r\n]/g, '')}\r\n`).join('');
+          .map(([k, v]) => `${k}: ${v.replace(/[\r\n]/g, '')}\r\n`)
+          .join('');
         parts = [`${req.method} ${req.path} HTTP/1.1\r\n${headers}\r\n`, body];
         label = `${req.method} ${req.path.slice(0, 80)} (${req.how})`;
       } else {
         const make = GARBAGE[int(0, GARBAGE.length - 1)]!;
         parts = make();
-        label = `garbage ${GARBAGE.indexOf(make)}: ${String(parts[0]).slice(0, 60).replace(/[\r\n]/g, ' ')}`;
+        label = `garbage ${GARBAGE.indexOf(make)}: ${String(parts[0])
+          .slice(0, 60)
+          .replace(/[\r\n]/g, ' ')}`;
       }
       const { answer, reset } = await exchange(parts);
       const res = firstResponse(answer);

@@ -39,17 +39,18 @@ export function startCli(args: string[], env: Record<string, string> = {}, nodeA
           url: m[1]!,
           proc,
           output: () => out,
-          waitForOutput: (text) => new Promise<string>((found, lost) => {
-            const seen = () => (typeof text === 'string' ? out.includes(text) : text.test(out));
-            if (seen()) return found(out);
-            const check = () => {
-              if (!seen()) return;
-              waiting.delete(check);
-              found(out);
-            };
-            waiting.add(check);
-            void exited.then(() => waiting.has(check) && lost(new Error(`The CLI exited without printing ${String(text)}:\n${out}`)));
-          }),
+          waitForOutput: (text) =>
+            new Promise<string>((found, lost) => {
+              const seen = () => (typeof text === 'string' ? out.includes(text) : text.test(out));
+              if (seen()) return found(out);
+              const check = () => {
+                if (!seen()) return;
+                waiting.delete(check);
+                found(out);
+              };
+              waiting.add(check);
+              void exited.then(() => waiting.has(check) && lost(new Error(`The CLI exited without printing ${String(text)}:\n${out}`)));
+            }),
           stop: (signal = 'SIGTERM') => {
             proc.kill(signal);
             return exited;

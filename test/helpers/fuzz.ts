@@ -25,7 +25,15 @@ const pick = <T>(r: Rng, list: readonly T[]): T => list[Math.floor(r() * list.le
 const int = (r: Rng, min: number, max: number) => min + Math.floor(r() * (max - min + 1));
 
 export const INHERITED = ['__proto__', 'constructor', 'toString', 'valueOf', 'hasOwnProperty', 'prototype'];
-const ODD_DATES = ['2016-12-31T23:59:60Z', '+275760-09-13T00:00:00Z', '9999-12-31T23:59:59Z', '0000-01-01T00:00:00Z', '2026-02-30T00:00:00Z', '1969-12-31T23:59:59Z', '2026-01-01'];
+const ODD_DATES = [
+  '2016-12-31T23:59:60Z',
+  '+275760-09-13T00:00:00Z',
+  '9999-12-31T23:59:59Z',
+  '0000-01-01T00:00:00Z',
+  '2026-02-30T00:00:00Z',
+  '1969-12-31T23:59:59Z',
+  '2026-01-01',
+];
 const ODD_STRINGS = ['', ' ', '*', '**', '%', '%00', '\u0000', '\ud800', '🙂', 'a'.repeat(5000), '<script>', '../../etc/passwd', 'null', '{}', ...INHERITED];
 
 /** Values that pass the spec's patterns (a regex cannot be inverted in general). */
@@ -41,7 +49,10 @@ export interface KnownIds {
 }
 
 export class Generator {
-  constructor(private readonly spec: Spec, private readonly r: Rng) {}
+  constructor(
+    private readonly spec: Spec,
+    private readonly r: Rng,
+  ) {}
 
   /** A value that fits the schema (most of the time: patterns and formats are sampled from known-good lists). */
   value(node: unknown, depth = 0): unknown {
@@ -83,7 +94,8 @@ export class Generator {
           if (required.has(name) || r() < 0.5) out[name] = this.value(prop, depth + 1);
         }
         if (s.additionalProperties === true || (typeof s.additionalProperties === 'object' && s.additionalProperties && !s.properties)) {
-          for (let i = int(r, 0, 2); i > 0; i--) out[`k${int(r, 0, 99)}`] = s.additionalProperties === true ? int(r, 0, 9) : this.value(s.additionalProperties, depth + 1);
+          for (let i = int(r, 0, 2); i > 0; i--)
+            out[`k${int(r, 0, 99)}`] = s.additionalProperties === true ? int(r, 0, 9) : this.value(s.additionalProperties, depth + 1);
         }
         return out;
       }
@@ -94,14 +106,22 @@ export class Generator {
   breaking(): unknown {
     const r = this.r;
     switch (int(r, 0, 7)) {
-      case 0: return pick(r, [null, true, 0, -1, 1e308, -0, 1.5, 2 ** 53 + 2]);
-      case 1: return pick(r, ODD_STRINGS);
-      case 2: return pick(r, ODD_DATES);
-      case 3: return nest(int(r, 20, 200), r() < 0.5);
-      case 4: return 'x'.repeat(int(r, 100, 200_000));
-      case 5: return Array.from({ length: int(r, 50, 5000) }, (_, i) => `v${i}`);
-      case 6: return Object.fromEntries(Array.from({ length: int(r, 10, 3000) }, (_, i) => [`u${i}`, i]));
-      default: return pick(r, INHERITED);
+      case 0:
+        return pick(r, [null, true, 0, -1, 1e308, -0, 1.5, 2 ** 53 + 2]);
+      case 1:
+        return pick(r, ODD_STRINGS);
+      case 2:
+        return pick(r, ODD_DATES);
+      case 3:
+        return nest(int(r, 20, 200), r() < 0.5);
+      case 4:
+        return 'x'.repeat(int(r, 100, 200_000));
+      case 5:
+        return Array.from({ length: int(r, 50, 5000) }, (_, i) => `v${i}`);
+      case 6:
+        return Object.fromEntries(Array.from({ length: int(r, 10, 3000) }, (_, i) => [`u${i}`, i]));
+      default:
+        return pick(r, INHERITED);
     }
   }
 }
@@ -135,7 +155,15 @@ export interface FuzzContext {
 
 // TRACE and CONNECT cannot be built with fetch's Request; the socket fuzz sends them.
 const METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS', 'PROPFIND', 'PURGE'];
-const TYPES = ['application/json', 'application/json; charset=utf-8', 'text/plain', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=x', 'application/vnd.api+json', ''];
+const TYPES = [
+  'application/json',
+  'application/json; charset=utf-8',
+  'text/plain',
+  'application/x-www-form-urlencoded',
+  'multipart/form-data; boundary=x',
+  'application/vnd.api+json',
+  '',
+];
 
 /** encodeURIComponent, but a lone surrogate becomes its (invalid) UTF-8 bytes instead of throwing. */
 function enc(text: string): string {
@@ -160,7 +188,9 @@ function encodeQuery(query: Record<string, unknown>, op: Operation): string {
 export function fuzzRequest(ctx: FuzzContext, g: Generator, r: Rng, op: Operation): FuzzRequest {
   const spec = ctx.spec;
   const raw = spec.paths[op.path]![op.method] as JsonObject;
-  const params = [...((spec.paths[op.path]!.parameters as unknown[]) ?? []), ...((raw.parameters as unknown[]) ?? [])].map((p) => resolveRef<JsonObject>(spec, p));
+  const params = [...((spec.paths[op.path]!.parameters as unknown[]) ?? []), ...((raw.parameters as unknown[]) ?? [])].map((p) =>
+    resolveRef<JsonObject>(spec, p),
+  );
   let path = op.path;
   const query: Record<string, unknown> = {};
   const headers: Record<string, string> = {};
@@ -207,7 +237,19 @@ export function fuzzRequest(ctx: FuzzContext, g: Generator, r: Rng, op: Operatio
       how = 'body replaced';
       break;
     case 2:
-      text = pick(r, ['{', '{"a":', '[1,2', 'nul', '{"a":1}}', '\u0000', '{"__proto__":{"polluted":1}}', '{"constructor":{"prototype":{"polluted":1}}}', `${'['.repeat(100000)}`, '"str"', '1e999']);
+      text = pick(r, [
+        '{',
+        '{"a":',
+        '[1,2',
+        'nul',
+        '{"a":1}}',
+        '\u0000',
+        '{"__proto__":{"polluted":1}}',
+        '{"constructor":{"prototype":{"polluted":1}}}',
+        `${'['.repeat(100000)}`,
+        '"str"',
+        '1e999',
+      ]);
       how = 'raw JSON text';
       break;
     case 3:
@@ -219,18 +261,53 @@ export function fuzzRequest(ctx: FuzzContext, g: Generator, r: Rng, op: Operatio
       how = 'odd id';
       break;
     case 5: {
-      const prefer = pick(r, ['code=500', 'code=418', 'code=200', 'code=204', 'code=', 'latency=5', 'latency=-1', 'respond-async', 'return=minimal', `code=${op.statuses[0]}`, '\u00ff', 'x'.repeat(300)]);
+      const prefer = pick(r, [
+        'code=500',
+        'code=418',
+        'code=200',
+        'code=204',
+        'code=',
+        'latency=5',
+        'latency=-1',
+        'respond-async',
+        'return=minimal',
+        `code=${op.statuses[0]}`,
+        '\u00ff',
+        'x'.repeat(300),
+      ]);
       headers.prefer = prefer;
       how = `Prefer: ${prefer.slice(0, 20)}`;
       break;
     }
     case 6: {
-      headers.authorization = pick(r, ['Bearer', 'Bearer ', 'Basic x', 'bearer sk_test_commflow', `Bearer ${'k'.repeat(8000)}`, 'Bearer sk_test_commflow extra', 'Token sk_test_commflow']);
+      headers.authorization = pick(r, [
+        'Bearer',
+        'Bearer ',
+        'Basic x',
+        'bearer sk_test_commflow',
+        `Bearer ${'k'.repeat(8000)}`,
+        'Bearer sk_test_commflow extra',
+        'Token sk_test_commflow',
+      ]);
       how = 'odd Authorization';
       break;
     }
     case 7: {
-      const q = pick(r, ['page=0', 'page=1e309', 'per_page=-1', 'per_page=101', 'q=%', 'q=%E0%A4%A', `status=${Array(150).fill('open').join(',')}`, 'sort=__proto__', 'page=1&page=2', '__proto__=1', 'a[b]=c', `q=${'a+'.repeat(50)}`, 'created_after=2016-12-31T23:59:60Z']);
+      const q = pick(r, [
+        'page=0',
+        'page=1e309',
+        'per_page=-1',
+        'per_page=101',
+        'q=%',
+        'q=%E0%A4%A',
+        `status=${Array(150).fill('open').join(',')}`,
+        'sort=__proto__',
+        'page=1&page=2',
+        '__proto__=1',
+        'a[b]=c',
+        `q=${'a+'.repeat(50)}`,
+        'created_after=2016-12-31T23:59:60Z',
+      ]);
       path = `${path}?${q}`;
       how = `query ${q.slice(0, 30)}`;
       break;
@@ -250,7 +327,13 @@ export function fuzzRequest(ctx: FuzzContext, g: Generator, r: Rng, op: Operatio
       how = 'deep nesting';
       break;
     case 11:
-      headers[pick(r, ['x-huge', 'cookie', 'content-length', 'transfer-encoding', 'origin', 'accept'])] = pick(r, ['x'.repeat(10_000), '-1', 'chunked, gzip', 'https://evil.example', '*/*']);
+      headers[pick(r, ['x-huge', 'cookie', 'content-length', 'transfer-encoding', 'origin', 'accept'])] = pick(r, [
+        'x'.repeat(10_000),
+        '-1',
+        'chunked, gzip',
+        'https://evil.example',
+        '*/*',
+      ]);
       how = 'odd header';
       break;
     case 12:
@@ -263,9 +346,10 @@ export function fuzzRequest(ctx: FuzzContext, g: Generator, r: Rng, op: Operatio
   const search = encodeQuery(query, op);
   if (search) path += (path.includes('?') ? '&' : '?') + search;
   if (text === undefined && body !== undefined && method !== 'GET' && method !== 'HEAD') {
-    text = type === 'application/x-www-form-urlencoded' && body && typeof body === 'object'
-      ? new URLSearchParams(Object.entries(body).map(([k, v]): [string, string] => [k, String(v)])).toString()
-      : JSON.stringify(body);
+    text =
+      type === 'application/x-www-form-urlencoded' && body && typeof body === 'object'
+        ? new URLSearchParams(Object.entries(body).map(([k, v]): [string, string] => [k, String(v)])).toString()
+        : JSON.stringify(body);
   }
   if (text !== undefined && type) headers['content-type'] = type;
   // Keep the run fast: no long sleeps, no long flush waits.

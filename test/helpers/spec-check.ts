@@ -11,22 +11,23 @@ let api: Promise<OpenAPIBackend> | undefined;
  */
 export function specBackend(options: { quick?: boolean } = {}): Promise<OpenAPIBackend> {
   const quick = options.quick ?? true;
-  const build = () => loadSpec().then(async (spec) => {
-    const backend = new OpenAPIBackend({
-      definition: structuredClone(spec) as never,
-      strict: true,
-      quick,
-      validate: true,
-      ignoreTrailingSlashes: false,
-      ajvOpts: { strict: false, allErrors: true },
-      customizeAjv: (ajv) => {
-        (addFormats as unknown as (a: typeof ajv) => void)(ajv);
-        return ajv;
-      },
+  const build = () =>
+    loadSpec().then(async (spec) => {
+      const backend = new OpenAPIBackend({
+        definition: structuredClone(spec) as never,
+        strict: true,
+        quick,
+        validate: true,
+        ignoreTrailingSlashes: false,
+        ajvOpts: { strict: false, allErrors: true },
+        customizeAjv: (ajv) => {
+          (addFormats as unknown as (a: typeof ajv) => void)(ajv);
+          return ajv;
+        },
+      });
+      await backend.init();
+      return backend;
     });
-    await backend.init();
-    return backend;
-  });
   if (!quick) return build();
   api ??= build();
   return api;
@@ -62,7 +63,9 @@ export async function assertMatchesSpec(method: string, url: string, status: num
   if (body === null && !(op.responses as Record<string, { content?: object }>)[String(status)]?.content) return;
   const result = backend.validator.validateResponse(body, op, status);
   if (!result.valid) {
-    throw new Error(`${method} ${url} → ${status} does not match openapi.yaml: ${JSON.stringify(result.errors, null, 1)}\n${JSON.stringify(body).slice(0, 500)}`);
+    throw new Error(
+      `${method} ${url} → ${status} does not match openapi.yaml: ${JSON.stringify(result.errors, null, 1)}\n${JSON.stringify(body).slice(0, 500)}`,
+    );
   }
 }
 

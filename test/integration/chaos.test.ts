@@ -7,11 +7,20 @@ import { harness } from '../helpers/harness.js';
 const spec = await loadSpec();
 const publicOps = buildOperations(spec).filter((op) => op.path.startsWith('/v1/'));
 const samplePath = (template: string) =>
-  template.replace('{id}', template.startsWith('/v1/conversations') ? 'conv_123' : template.startsWith('/v1/users') ? 'user_123' : 'ticket_123').replace('{message_id}', 'msg_100');
+  template
+    .replace('{id}', template.startsWith('/v1/conversations') ? 'conv_123' : template.startsWith('/v1/users') ? 'user_123' : 'ticket_123')
+    .replace('{message_id}', 'msg_100');
 
 const TYPE_OF: Record<number, string> = {
-  400: 'invalid_request_error', 401: 'authentication_error', 403: 'authorization_error', 404: 'not_found_error',
-  413: 'invalid_request_error', 415: 'invalid_request_error', 422: 'invalid_request_error', 429: 'rate_limit_error', 500: 'api_error',
+  400: 'invalid_request_error',
+  401: 'authentication_error',
+  403: 'authorization_error',
+  404: 'not_found_error',
+  413: 'invalid_request_error',
+  415: 'invalid_request_error',
+  422: 'invalid_request_error',
+  429: 'rate_limit_error',
+  500: 'api_error',
 };
 
 describe('the mock clock', () => {
@@ -106,11 +115,18 @@ describe('rate limits', () => {
 
 /** A body each write accepts, so that Prefer is what decides the answer. */
 const VALID_BODY: Record<string, unknown> = {
-  createConversation: { subject: 'Prefer' }, replaceConversation: { subject: 'Prefer', status: 'open', channel: 'email' },
-  updateConversation: { subject: 'Prefer' }, createMessage: { body: 'Prefer' },
-  createContact: { email: 'prefer@example.com' }, replaceContact: { email: 'prefer@example.com' }, updateContact: { name: 'Prefer' },
-  createTicket: { subject: 'Prefer' }, replaceTicket: { subject: 'Prefer', status: 'open', priority: 'normal' }, updateTicket: { subject: 'Prefer' },
-  createWebhook: { url: 'https://example.com/hook', events: ['*'] }, replaceWebhook: { url: 'https://example.com/hook', events: ['*'] },
+  createConversation: { subject: 'Prefer' },
+  replaceConversation: { subject: 'Prefer', status: 'open', channel: 'email' },
+  updateConversation: { subject: 'Prefer' },
+  createMessage: { body: 'Prefer' },
+  createContact: { email: 'prefer@example.com' },
+  replaceContact: { email: 'prefer@example.com' },
+  updateContact: { name: 'Prefer' },
+  createTicket: { subject: 'Prefer' },
+  replaceTicket: { subject: 'Prefer', status: 'open', priority: 'normal' },
+  updateTicket: { subject: 'Prefer' },
+  createWebhook: { url: 'https://example.com/hook', events: ['*'] },
+  replaceWebhook: { url: 'https://example.com/hook', events: ['*'] },
   updateWebhook: { active: false },
 };
 
@@ -268,9 +284,17 @@ describe('the request journal', () => {
     const res = await h.get('/_mock/requests', { key: null });
     const entries = res.body.data;
     expect(entries.map((e: { method: string; path: string }) => `${e.method} ${e.path}`)).toEqual([
-      'GET /v1/tickets/ticket_999', 'POST /v1/contacts', 'GET /v1/tickets',
+      'GET /v1/tickets/ticket_999',
+      'POST /v1/contacts',
+      'GET /v1/tickets',
     ]);
-    expect(entries[2]).toMatchObject({ query: { status: 'open', per_page: '5' }, status: 200, body: null, workspace_id: 'ws_456', time: '2026-07-01T12:00:00.000Z' });
+    expect(entries[2]).toMatchObject({
+      query: { status: 'open', per_page: '5' },
+      status: 200,
+      body: null,
+      workspace_id: 'ws_456',
+      time: '2026-07-01T12:00:00.000Z',
+    });
     expect(entries[1]).toMatchObject({ status: 201, body: { email: 'journal@example.com' } });
     expect(entries[1].headers.authorization).toBe('Bearer sk_test_comm…');
     expect(JSON.stringify(entries)).not.toContain('sk_test_commflow');
@@ -332,11 +356,20 @@ describe('every status and error type of the overview, on purpose', () => {
     note(await h.call('POST', '/v1/contacts', { body: {} }));
     note(await h.get('/v1/users/user_123'));
     let res: Awaited<ReturnType<typeof h.get>>;
-    do res = await h.get('/v1/me'); while (res.status === 200);
+    do res = await h.get('/v1/me');
+    while (res.status === 200);
     note(res);
     expect(seen).toEqual([
-      [200, null], [201, null], [204, null], [400, 'invalid_request_error'], [401, 'authentication_error'],
-      [403, 'authorization_error'], [404, 'not_found_error'], [422, 'invalid_request_error'], [500, 'api_error'], [429, 'rate_limit_error'],
+      [200, null],
+      [201, null],
+      [204, null],
+      [400, 'invalid_request_error'],
+      [401, 'authentication_error'],
+      [403, 'authorization_error'],
+      [404, 'not_found_error'],
+      [422, 'invalid_request_error'],
+      [500, 'api_error'],
+      [429, 'rate_limit_error'],
     ]);
   });
 });

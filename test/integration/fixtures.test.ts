@@ -4,7 +4,13 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { harness } from '../helpers/harness.js';
 
-const LISTS = ['/v1/users?per_page=100', '/v1/contacts?per_page=100', '/v1/conversations?per_page=100&page=2', '/v1/tickets?per_page=100', '/v1/conversations/conv_123/messages'];
+const LISTS = [
+  '/v1/users?per_page=100',
+  '/v1/contacts?per_page=100',
+  '/v1/conversations?per_page=100&page=2',
+  '/v1/tickets?per_page=100',
+  '/v1/conversations/conv_123/messages',
+];
 
 async function snapshot(seed?: number): Promise<string[]> {
   const h = await harness(seed === undefined ? {} : { seed });
@@ -56,7 +62,12 @@ describe('fixtures', () => {
   it('a custom fixtures directory replaces the default data', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'cfm-fixtures-'));
     writeFileSync(join(dir, 'workspace.json'), JSON.stringify({ id: 'ws_custom', name: 'Acme', owner_id: 'user_a', created_at: '2025-06-01T00:00:00Z' }));
-    writeFileSync(join(dir, 'users.json'), JSON.stringify([{ id: 'user_a', email: 'a@acme.test', name: 'Ann', role: 'owner', created_at: '2025-06-01T00:00:00Z', updated_at: '2025-06-01T00:00:00Z' }]));
+    writeFileSync(
+      join(dir, 'users.json'),
+      JSON.stringify([
+        { id: 'user_a', email: 'a@acme.test', name: 'Ann', role: 'owner', created_at: '2025-06-01T00:00:00Z', updated_at: '2025-06-01T00:00:00Z' },
+      ]),
+    );
     writeFileSync(join(dir, 'generate.json'), JSON.stringify({ totals: { tickets: 3 } }));
     const h = await harness({ fixtures: dir });
     expect((await h.get('/v1/me')).body.data).toEqual({ id: 'user_a', email: 'a@acme.test', name: 'Ann', workspace: { id: 'ws_custom', name: 'Acme' } });

@@ -48,7 +48,12 @@ describe('inherited names as ids are plain unknown ids', () => {
     const ticket = (await h.get('/v1/tickets/ticket_123')).body.data;
     const tickets = state.workspaces.ws_456.collections.tickets;
     for (const name of INHERITED) {
-      Object.defineProperty(tickets, name, { value: { ...ticket, id: name, subject: `Zzinherited ${name}` }, enumerable: true, writable: true, configurable: true });
+      Object.defineProperty(tickets, name, {
+        value: { ...ticket, id: name, subject: `Zzinherited ${name}` },
+        enumerable: true,
+        writable: true,
+        configurable: true,
+      });
     }
     const body = JSON.stringify(state);
     expect(body).toContain('"__proto__":{');
@@ -189,13 +194,21 @@ describe('caps on everything that grows', () => {
     expect((await authorize()).status).toBe(302);
     h.clock.advance(11 * 60_000);
     for (let i = 0; i < LIMITS.oauthCodes + 50; i++) {
-      h.deps.oauth.issueCode({ client_id: 'commflow_client', redirect_uri: 'x', redirect_given: true, scopes: [], challenge: null, workspace_id: 'ws_456', user_id: 'user_123' });
+      h.deps.oauth.issueCode({
+        client_id: 'commflow_client',
+        redirect_uri: 'x',
+        redirect_given: true,
+        scopes: [],
+        challenge: null,
+        workspace_id: 'ws_456',
+        user_id: 'user_123',
+      });
     }
     expect(h.deps.oauth.counts.codes).toBe(LIMITS.oauthCodes);
     expect((await authorize()).status).toBe(302);
   });
 
-  it('delivery records: the oldest finished ones are pruned; a dead endpoint\'s backlog is capped', async () => {
+  it("delivery records: the oldest finished ones are pruned; a dead endpoint's backlog is capped", async () => {
     const h = await harness();
     const hook = (await h.call('POST', '/v1/webhooks', { body: { url: 'http://127.0.0.1:9/dead', events: ['*'] } })).body.data;
     const ws = (await h.deps.store.workspace('ws_456'))!;
@@ -248,4 +261,3 @@ describe('CPU amplification is bounded in openapi.yaml', () => {
     expect(res.body.error).toMatchObject({ code: 'unknown_parameter', param: 'k0' });
   });
 });
-

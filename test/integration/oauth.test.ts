@@ -13,13 +13,16 @@ function pkce() {
 }
 
 async function authorize(h: Harness, q: Record<string, string>) {
-  const res = await h.call('GET', `/oauth/authorize?${form({ response_type: 'code', client_id: 'commflow_client', redirect_uri: REDIRECT, ...q })}`, { key: null });
+  const res = await h.call('GET', `/oauth/authorize?${form({ response_type: 'code', client_id: 'commflow_client', redirect_uri: REDIRECT, ...q })}`, {
+    key: null,
+  });
   return { res, location: res.headers.get('location') ? new URL(res.headers.get('location')!) : undefined };
 }
 
 async function token(h: Harness, p: Record<string, string>, auth: string | null = DEFAULT_AUTH) {
   return h.call('POST', '/oauth/token', {
-    key: null, body: form(p),
+    key: null,
+    body: form(p),
     headers: { 'content-type': 'application/x-www-form-urlencoded', ...(auth ? { authorization: auth } : {}) },
   });
 }
@@ -105,12 +108,28 @@ describe('OAuth 2.0', () => {
   it('revoke (RFC 7009) and introspect (RFC 7662)', async () => {
     const h = await harness();
     const t = await token(h, { grant_type: 'authorization_code', code: await codeFor(h), redirect_uri: REDIRECT });
-    const intro = await h.call('POST', '/oauth/introspect', { key: null, body: form({ token: t.body.access_token }), headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: DEFAULT_AUTH } });
+    const intro = await h.call('POST', '/oauth/introspect', {
+      key: null,
+      body: form({ token: t.body.access_token }),
+      headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: DEFAULT_AUTH },
+    });
     expect(intro.body).toMatchObject({ active: true, client_id: 'commflow_client', sub: 'user_123', token_type: 'Bearer' });
-    const revoked = await h.call('POST', '/oauth/revoke', { key: null, body: form({ token: t.body.refresh_token }), headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: DEFAULT_AUTH } });
+    const revoked = await h.call('POST', '/oauth/revoke', {
+      key: null,
+      body: form({ token: t.body.refresh_token }),
+      headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: DEFAULT_AUTH },
+    });
     expect(revoked.status).toBe(200);
     expect((await h.get('/v1/tickets', { key: t.body.access_token })).body.error.code).toBe('token_revoked');
-    expect((await h.call('POST', '/oauth/revoke', { key: null, body: form({ token: 'never-existed' }), headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: DEFAULT_AUTH } })).status).toBe(200);
+    expect(
+      (
+        await h.call('POST', '/oauth/revoke', {
+          key: null,
+          body: form({ token: 'never-existed' }),
+          headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: DEFAULT_AUTH },
+        })
+      ).status,
+    ).toBe(200);
     const gone = await h.call('POST', '/oauth/introspect', { key: null, body: { token: t.body.access_token }, headers: { authorization: DEFAULT_AUTH } });
     expect(gone.body).toEqual({ active: false });
   });
@@ -136,14 +155,24 @@ describe('OAuth 2.0', () => {
 
   it('public clients must use PKCE and cannot use client_credentials', async () => {
     const h = await harness();
-    const client = (await h.call('POST', '/_mock/oauth-clients', { key: null, body: { name: 'SPA', redirect_uris: ['http://localhost:3000/cb'], public: true } })).body.data;
+    const client = (
+      await h.call('POST', '/_mock/oauth-clients', { key: null, body: { name: 'SPA', redirect_uris: ['http://localhost:3000/cb'], public: true } })
+    ).body.data;
     expect(client.client_secret).toBeNull();
-    const noPkce = await h.call('GET', `/oauth/authorize?${form({ response_type: 'code', client_id: client.client_id, redirect_uri: 'http://localhost:3000/cb', state: 'p' })}`, { key: null });
+    const noPkce = await h.call(
+      'GET',
+      `/oauth/authorize?${form({ response_type: 'code', client_id: client.client_id, redirect_uri: 'http://localhost:3000/cb', state: 'p' })}`,
+      { key: null },
+    );
     const loc = new URL(noPkce.headers.get('location')!);
     expect(loc.searchParams.get('error')).toBe('invalid_request');
     expect(loc.searchParams.get('state')).toBe('p');
     const { verifier, challenge } = pkce();
-    const ok = await h.call('GET', `/oauth/authorize?${form({ response_type: 'code', client_id: client.client_id, code_challenge: challenge, code_challenge_method: 'S256' })}`, { key: null });
+    const ok = await h.call(
+      'GET',
+      `/oauth/authorize?${form({ response_type: 'code', client_id: client.client_id, code_challenge: challenge, code_challenge_method: 'S256' })}`,
+      { key: null },
+    );
     const code = new URL(ok.headers.get('location')!).searchParams.get('code')!;
     const t = await token(h, { grant_type: 'authorization_code', code, code_verifier: verifier, client_id: client.client_id }, null);
     expect(t.status).toBe(200);
@@ -161,7 +190,9 @@ describe('OAuth 2.0', () => {
     expect(evil.location).toBeUndefined();
     const scope = await authorize(h, { scope: 'read:everything', state: 'st' });
     expect(Object.fromEntries(scope.location!.searchParams)).toMatchObject({ error: 'invalid_scope', state: 'st' });
-    const type = await h.call('GET', `/oauth/authorize?${form({ response_type: 'token', client_id: 'commflow_client', redirect_uri: REDIRECT })}`, { key: null });
+    const type = await h.call('GET', `/oauth/authorize?${form({ response_type: 'token', client_id: 'commflow_client', redirect_uri: REDIRECT })}`, {
+      key: null,
+    });
     expect(new URL(type.headers.get('location')!).searchParams.get('error')).toBe('unsupported_response_type');
   });
 

@@ -27,7 +27,14 @@ const LISTS: Record<string, string> = {
 
 /** An independent statement of each operator, used to compute the expected result. */
 const lower = (v: unknown) => String(v ?? '').toLowerCase();
-const wildcard = (pattern: string) => new RegExp(`^${pattern.split('*').map((p) => p.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`, 'i');
+const wildcard = (pattern: string) =>
+  new RegExp(
+    `^${pattern
+      .split('*')
+      .map((p) => p.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
+      .join('.*')}$`,
+    'i',
+  );
 
 interface Case {
   list: keyof typeof LISTS;
@@ -50,10 +57,22 @@ const cases: Case[] = [
   { list: 'tickets', query: 'tag=bug,vip', expect: (r) => r.tags.includes('bug') || r.tags.includes('vip') },
   { list: 'tickets', query: 'created_after=2026-01-01', expect: (r) => r.created_at >= '2026-01-01T00:00:00Z' },
   { list: 'tickets', query: 'created_before=2025-09-01T12:00:00Z', expect: (r) => r.created_at < '2025-09-01T12:00:00Z' },
-  { list: 'tickets', query: 'created_after=2026-01-15T10:30:00%2B00:00&created_before=2026-03-01', expect: (r) => r.created_at >= '2026-01-15T10:30:00Z' && r.created_at < '2026-03-01T00:00:00Z' },
-  { list: 'tickets', query: 'updated_after=2026-04-01&updated_before=2026-05-01', expect: (r) => r.updated_at >= '2026-04-01T00:00:00Z' && r.updated_at < '2026-05-01T00:00:00Z' },
+  {
+    list: 'tickets',
+    query: 'created_after=2026-01-15T10:30:00%2B00:00&created_before=2026-03-01',
+    expect: (r) => r.created_at >= '2026-01-15T10:30:00Z' && r.created_at < '2026-03-01T00:00:00Z',
+  },
+  {
+    list: 'tickets',
+    query: 'updated_after=2026-04-01&updated_before=2026-05-01',
+    expect: (r) => r.updated_at >= '2026-04-01T00:00:00Z' && r.updated_at < '2026-05-01T00:00:00Z',
+  },
   { list: 'tickets', query: 'q=billing', expect: (r) => [r.subject, r.description, ...r.tags].some((t) => lower(t).includes('billing')) },
-  { list: 'tickets', query: 'q=need+BILLING', expect: (r) => ['need', 'billing'].every((t) => [r.subject, r.description, ...r.tags].map(lower).join('\n').includes(t)) },
+  {
+    list: 'tickets',
+    query: 'q=need+BILLING',
+    expect: (r) => ['need', 'billing'].every((t) => [r.subject, r.description, ...r.tags].map(lower).join('\n').includes(t)),
+  },
   { list: 'contacts', query: 'email=*@company.com', expect: (r) => wildcard('*@company.com').test(r.email) },
   { list: 'contacts', query: 'email=jane.cooper@company.com', expect: (r) => r.email === 'jane.cooper@company.com' },
   { list: 'contacts', query: 'email=JANE*', expect: (r) => /^jane/i.test(r.email) },
@@ -64,7 +83,11 @@ const cases: Case[] = [
   { list: 'contacts', query: 'q=company', expect: (r) => [r.name, r.email, r.phone, r.company, ...r.tags].some((t) => lower(t).includes('company')) },
   { list: 'contacts', query: 'created_after=2026-01-01', expect: (r) => r.created_at >= '2026-01-01T00:00:00Z' },
   { list: 'conversations', query: 'status=open', expect: (r) => r.status === 'open' },
-  { list: 'conversations', query: 'status=pending,closed&channel=email,chat', expect: (r) => ['pending', 'closed'].includes(r.status) && ['email', 'chat'].includes(r.channel) },
+  {
+    list: 'conversations',
+    query: 'status=pending,closed&channel=email,chat',
+    expect: (r) => ['pending', 'closed'].includes(r.status) && ['email', 'chat'].includes(r.channel),
+  },
   { list: 'conversations', query: 'assignee_id=user_123', expect: (r) => r.assignee_id === 'user_123' },
   { list: 'conversations', query: 'contact_id=contact_123,contact_124', expect: (r) => ['contact_123', 'contact_124'].includes(r.contact_id) },
   { list: 'conversations', query: 'subject=Billing*', expect: (r) => /^billing/i.test(r.subject) },
@@ -88,7 +111,9 @@ beforeAll(async () => {
 
 describe('filters and search, against an independent statement of each operator', () => {
   it.each(cases.map((c) => [`${c.list}?${c.query}`, c] as const))('%s', async (_label, c) => {
-    const expected = all[c.list]!.filter(c.expect).map((r) => r.id).sort();
+    const expected = all[c.list]!.filter(c.expect)
+      .map((r) => r.id)
+      .sort();
     const got = (await fetchAll(`${LISTS[c.list]}?${c.query}`)).map((r) => r.id).sort();
     expect(got).toEqual(expected);
     const first = await h.get(`${LISTS[c.list]}?${c.query}`);
@@ -137,10 +162,24 @@ function expectedOrder(rows: Row[], field: string, order: 'asc' | 'desc', enumOr
 }
 
 const SORTS: [keyof typeof LISTS, string][] = [
-  ['tickets', 'created_at'], ['tickets', 'updated_at'], ['tickets', 'priority'], ['tickets', 'status'], ['tickets', 'subject'],
-  ['contacts', 'created_at'], ['contacts', 'updated_at'], ['contacts', 'name'], ['contacts', 'email'], ['contacts', 'company'],
-  ['conversations', 'created_at'], ['conversations', 'updated_at'], ['conversations', 'last_message_at'], ['conversations', 'subject'],
-  ['users', 'name'], ['users', 'email'], ['users', 'created_at'], ['messages', 'created_at'],
+  ['tickets', 'created_at'],
+  ['tickets', 'updated_at'],
+  ['tickets', 'priority'],
+  ['tickets', 'status'],
+  ['tickets', 'subject'],
+  ['contacts', 'created_at'],
+  ['contacts', 'updated_at'],
+  ['contacts', 'name'],
+  ['contacts', 'email'],
+  ['contacts', 'company'],
+  ['conversations', 'created_at'],
+  ['conversations', 'updated_at'],
+  ['conversations', 'last_message_at'],
+  ['conversations', 'subject'],
+  ['users', 'name'],
+  ['users', 'email'],
+  ['users', 'created_at'],
+  ['messages', 'created_at'],
 ];
 
 describe('sorting', () => {
@@ -181,7 +220,12 @@ describe('pagination', () => {
   it('an empty result still has one page', async () => {
     const res = await h.get('/v1/tickets?subject=no-such-subject');
     expect(res.body.meta).toEqual({ current_page: 1, per_page: 25, total_pages: 1, total_count: 0 });
-    expect(res.body.links).toEqual({ first: '/v1/tickets?subject=no-such-subject&page=1', prev: null, next: null, last: '/v1/tickets?subject=no-such-subject&page=1' });
+    expect(res.body.links).toEqual({
+      first: '/v1/tickets?subject=no-such-subject&page=1',
+      prev: null,
+      next: null,
+      last: '/v1/tickets?subject=no-such-subject&page=1',
+    });
   });
 
   it('a page past the end is empty, with prev pointing at the last page', async () => {

@@ -17,28 +17,32 @@ interface ResourceCase {
 
 const RESOURCES: Record<string, ResourceCase> = {
   tickets: {
-    path: '/v1/tickets', prefix: 'ticket_',
+    path: '/v1/tickets',
+    prefix: 'ticket_',
     create: { subject: 'Printer on fire', description: 'Smoke', tags: ['hardware'] },
     createdDefaults: { status: 'open', priority: 'normal', assignee_id: null, contact_id: null, conversation_id: null },
     replace: { subject: 'Printer fixed', status: 'resolved', priority: 'low' },
     patch: { priority: 'urgent', assignee_id: 'user_124' },
   },
   contacts: {
-    path: '/v1/contacts', prefix: 'contact_',
+    path: '/v1/contacts',
+    prefix: 'contact_',
     create: { email: 'new.person@example.com', name: 'New Person', company: 'Example' },
     createdDefaults: { phone: null, tags: [] },
     replace: { email: 'renamed@example.com' },
     patch: { phone: '+1 555 0199' },
   },
   conversations: {
-    path: '/v1/conversations', prefix: 'conv_',
+    path: '/v1/conversations',
+    prefix: 'conv_',
     create: { subject: 'Where is my order?', contact_id: 'contact_125' },
     createdDefaults: { status: 'open', channel: 'email', assignee_id: null, tags: [], message_count: 0, last_message_at: null, last_message_preview: null },
     replace: { subject: 'Order found', status: 'closed', channel: 'chat' },
     patch: { assignee_id: 'user_123' },
   },
   webhooks: {
-    path: '/v1/webhooks', prefix: 'wh_',
+    path: '/v1/webhooks',
+    prefix: 'wh_',
     create: { url: 'https://example.com/hooks', events: ['ticket.created'] },
     createdDefaults: { active: true, description: null },
     replace: { url: 'http://127.0.0.1:9999/in', events: ['*'] },
@@ -61,7 +65,9 @@ describe.each(Object.entries(RESOURCES))('%s CRUD', (_name, r) => {
     const res = await h.call('PUT', `${r.path}/${created.id}`, { body: r.replace });
     expect(res.status).toBe(200);
     expect(res.body.data).toMatchObject({ ...r.replace, id: created.id, created_at: created.created_at, updated_at: '2026-07-01T12:01:00Z' });
-    for (const [k, v] of Object.entries(r.createdDefaults)) if (!(k in r.replace) && k in r.create === false && !['message_count', 'last_message_at', 'last_message_preview'].includes(k)) expect(res.body.data[k]).toEqual(v);
+    for (const [k, v] of Object.entries(r.createdDefaults))
+      if (!(k in r.replace) && k in r.create === false && !['message_count', 'last_message_at', 'last_message_preview'].includes(k))
+        expect(res.body.data[k]).toEqual(v);
     for (const k of Object.keys(r.create)) if (!(k in r.replace) && !(k in r.createdDefaults)) expect(res.body.data[k]).not.toEqual(r.create[k]);
   });
 
@@ -100,11 +106,22 @@ describe('messages', () => {
     const res = await h.call('POST', '/v1/conversations/conv_124/messages', { body: { body: 'We refunded the second charge.' } });
     expect(res.status).toBe(201);
     expect(res.body.data).toEqual({
-      id: expect.stringMatching(/^msg_/), conversation_id: 'conv_124', body: 'We refunded the second charge.', type: 'comment',
-      author_type: 'user', author_id: 'user_123', created_at: '2026-07-01T12:00:05Z', updated_at: '2026-07-01T12:00:05Z',
+      id: expect.stringMatching(/^msg_/),
+      conversation_id: 'conv_124',
+      body: 'We refunded the second charge.',
+      type: 'comment',
+      author_type: 'user',
+      author_id: 'user_123',
+      created_at: '2026-07-01T12:00:05Z',
+      updated_at: '2026-07-01T12:00:05Z',
     });
     const conv = (await h.get('/v1/conversations/conv_124')).body.data;
-    expect(conv).toMatchObject({ message_count: 2, last_message_at: '2026-07-01T12:00:05Z', last_message_preview: 'We refunded the second charge.', updated_at: '2026-07-01T12:00:05Z' });
+    expect(conv).toMatchObject({
+      message_count: 2,
+      last_message_at: '2026-07-01T12:00:05Z',
+      last_message_preview: 'We refunded the second charge.',
+      updated_at: '2026-07-01T12:00:05Z',
+    });
     const list = await h.get('/v1/conversations/conv_124/messages');
     expect(list.body.data[0].id).toBe(res.body.data.id);
     expect((await h.get(`/v1/conversations/conv_124/messages/${res.body.data.id}`)).status).toBe(200);
@@ -172,7 +189,9 @@ describe('referential sanity', () => {
 
 describe('webhook subscriptions', () => {
   it('the secret is shown once, at creation', async () => {
-    const created = await h.call('POST', '/v1/webhooks', { body: { url: 'https://example.com/h', events: ['ticket.created', 'ticket.updated'], description: 'CI' } });
+    const created = await h.call('POST', '/v1/webhooks', {
+      body: { url: 'https://example.com/h', events: ['ticket.created', 'ticket.updated'], description: 'CI' },
+    });
     expect(created.body.data.secret).toMatch(/^whsec_[A-Za-z0-9+/]{32}$/);
     expect(Buffer.from(created.body.data.secret.slice(6), 'base64')).toHaveLength(24);
     const got = await h.get(`/v1/webhooks/${created.body.data.id}`);

@@ -8,7 +8,11 @@ const form = { 'content-type': 'application/x-www-form-urlencoded' };
 const basic = (id: string, secret: string) => `Basic ${Buffer.from(`${id}:${secret}`).toString('base64')}`;
 
 async function token(h: Harness, params: Record<string, string>, client = { id: 'commflow_client', secret: 'commflow_secret' }) {
-  return h.call('POST', '/oauth/token', { key: null, headers: { ...form, authorization: basic(client.id, client.secret) }, body: new URLSearchParams(params).toString() });
+  return h.call('POST', '/oauth/token', {
+    key: null,
+    headers: { ...form, authorization: basic(client.id, client.secret) },
+    body: new URLSearchParams(params).toString(),
+  });
 }
 
 async function code(h: Harness, extra = '') {
@@ -24,15 +28,38 @@ async function secondClient(h: Harness) {
 
 describe('restores are checked, then exact', () => {
   it.each([
-    ['a ticket status of 42', (s: any) => (s.workspaces.ws_456.collections.tickets.ticket_123.status = 42), 'workspaces.ws_456.collections.tickets.ticket_123.status'],
-    ['a delivery history of null', (s: any, hook: string) => {
-      const at = '2026-07-01T12:00:00Z';
-      s.workspaces.ws_456.collections.deliveries.dlv_x = {
-        id: 'dlv_x', webhook_id: hook, event_id: 'evt_x', event: 'ticket.created', status: 'pending', attempts: 0, response_status: null,
-        error: null, next_attempt_at: at, history: null, created_at: at, updated_at: at, payload: { id: 'evt_x', event: 'ticket.created', timestamp: at, data: {} },
-      };
-    }, 'workspaces.ws_456.collections.deliveries.dlv_x.history'],
-    ['an unknown field on a contact', (s: any) => (s.workspaces.ws_456.collections.contacts.contact_123.vip = true), 'workspaces.ws_456.collections.contacts.contact_123.vip'],
+    [
+      'a ticket status of 42',
+      (s: any) => (s.workspaces.ws_456.collections.tickets.ticket_123.status = 42),
+      'workspaces.ws_456.collections.tickets.ticket_123.status',
+    ],
+    [
+      'a delivery history of null',
+      (s: any, hook: string) => {
+        const at = '2026-07-01T12:00:00Z';
+        s.workspaces.ws_456.collections.deliveries.dlv_x = {
+          id: 'dlv_x',
+          webhook_id: hook,
+          event_id: 'evt_x',
+          event: 'ticket.created',
+          status: 'pending',
+          attempts: 0,
+          response_status: null,
+          error: null,
+          next_attempt_at: at,
+          history: null,
+          created_at: at,
+          updated_at: at,
+          payload: { id: 'evt_x', event: 'ticket.created', timestamp: at, data: {} },
+        };
+      },
+      'workspaces.ws_456.collections.deliveries.dlv_x.history',
+    ],
+    [
+      'an unknown field on a contact',
+      (s: any) => (s.workspaces.ws_456.collections.contacts.contact_123.vip = true),
+      'workspaces.ws_456.collections.contacts.contact_123.vip',
+    ],
     ['a webhook without its secret', (s: any, hook: string) => delete s.workspaces.ws_456.collections.webhooks[hook].secret, null],
   ])('%s is a 422 with the path, and nothing changes', async (_name, spoil, param) => {
     const h = await harness();
@@ -54,7 +81,11 @@ describe('CORS is for the CommFlow API, not the control plane', () => {
     expect((await h.get('/v1/me', { headers: origin })).headers.get('access-control-allow-origin')).toBe('*');
     const preflight = await h.app.request('/v1/tickets', { method: 'OPTIONS', headers: { ...origin, 'access-control-request-method': 'POST' } });
     expect(preflight.headers.get('access-control-allow-origin')).toBe('*');
-    expect((await h.app.request('/oauth/token', { method: 'OPTIONS', headers: { ...origin, 'access-control-request-method': 'POST' } })).headers.get('access-control-allow-origin')).toBe('*');
+    expect(
+      (await h.app.request('/oauth/token', { method: 'OPTIONS', headers: { ...origin, 'access-control-request-method': 'POST' } })).headers.get(
+        'access-control-allow-origin',
+      ),
+    ).toBe('*');
     for (const path of ['/_mock/state', '/_mock/api-keys', '/_mock/requests', '/_mock/health']) {
       expect((await h.get(path, { key: null, headers: origin })).headers.get('access-control-allow-origin'), path).toBeNull();
     }
@@ -77,7 +108,10 @@ describe('CORS is for the CommFlow API, not the control plane', () => {
     }
     expect((await h.get('/v1/tickets/ticket_123')).status).toBe(404);
     // The bundled /docs is same-origin: its requests pass.
-    const same = await h.call('POST', '/_mock/reset', { key: null, headers: { origin: 'http://localhost', host: 'localhost', 'sec-fetch-site': 'same-origin' } });
+    const same = await h.call('POST', '/_mock/reset', {
+      key: null,
+      headers: { origin: 'http://localhost', host: 'localhost', 'sec-fetch-site': 'same-origin' },
+    });
     expect(same.status).toBe(200);
     expect((await h.get('/v1/tickets/ticket_123')).status).toBe(200);
   });
@@ -88,10 +122,14 @@ describe('the journal keeps no secrets', () => {
     const h = await harness();
     const c = await code(h);
     await h.call('POST', '/oauth/token', {
-      key: null, headers: form,
+      key: null,
+      headers: form,
       body: `grant_type=authorization_code&code=${c}&redirect_uri=${REDIRECT}&client_id=commflow_client&client_secret=commflow_secret&code_verifier=verifier-verifier-verifier`,
     });
-    await h.call('POST', '/oauth/revoke', { key: null, body: { token: 'cfrt_abcdefghijklmnopqrstuvwxyz', client_id: 'commflow_client', client_secret: 'commflow_secret' } });
+    await h.call('POST', '/oauth/revoke', {
+      key: null,
+      body: { token: 'cfrt_abcdefghijklmnopqrstuvwxyz', client_id: 'commflow_client', client_secret: 'commflow_secret' },
+    });
     const text = (await h.get('/_mock/requests', { key: null })).text;
     for (const secret of ['commflow_secret', c, 'verifier-verifier-verifier', 'cfrt_abcdefghijklmnopqrstuvwxyz']) expect(text).not.toContain(secret);
     expect(text).toContain('commf…');
@@ -112,17 +150,29 @@ describe('the journal keeps no secrets', () => {
 });
 
 describe('OAuth as the RFCs say', () => {
-  it('revocation only for the caller\'s tokens (RFC 7009 §2.1); introspection likewise (RFC 7662 §2.2)', async () => {
+  it("revocation only for the caller's tokens (RFC 7009 §2.1); introspection likewise (RFC 7662 §2.2)", async () => {
     const h = await harness();
     const t = (await token(h, { grant_type: 'client_credentials' })).body.access_token;
     const other = await secondClient(h);
-    const refused = await h.call('POST', '/oauth/revoke', { key: null, headers: { ...form, authorization: basic(other.id, other.secret) }, body: `token=${t}` });
+    const refused = await h.call('POST', '/oauth/revoke', {
+      key: null,
+      headers: { ...form, authorization: basic(other.id, other.secret) },
+      body: `token=${t}`,
+    });
     expect(refused.status).toBe(400);
     expect(refused.body.error).toBe('invalid_grant');
-    const peek = await h.call('POST', '/oauth/introspect', { key: null, headers: { ...form, authorization: basic(other.id, other.secret) }, body: `token=${t}` });
+    const peek = await h.call('POST', '/oauth/introspect', {
+      key: null,
+      headers: { ...form, authorization: basic(other.id, other.secret) },
+      body: `token=${t}`,
+    });
     expect(peek.body).toEqual({ active: false });
     expect((await h.get('/v1/me', { key: t })).status).toBe(200);
-    const own = await h.call('POST', '/oauth/introspect', { key: null, headers: { ...form, authorization: basic('commflow_client', 'commflow_secret') }, body: `token=${t}` });
+    const own = await h.call('POST', '/oauth/introspect', {
+      key: null,
+      headers: { ...form, authorization: basic('commflow_client', 'commflow_secret') },
+      body: `token=${t}`,
+    });
     expect(own.body.active).toBe(true);
   });
 
@@ -144,7 +194,9 @@ describe('OAuth as the RFCs say', () => {
     expect(downgrade.body).toMatchObject({ error: 'invalid_grant' });
     expect(downgrade.body.error_description).toContain('PKCE downgrade');
     const challenge = createHash('sha256').update('y'.repeat(43)).digest('base64url');
-    const plain = await h.get(`/oauth/authorize?response_type=code&client_id=commflow_client&redirect_uri=${REDIRECT}&code_challenge=${challenge}`, { key: null });
+    const plain = await h.get(`/oauth/authorize?response_type=code&client_id=commflow_client&redirect_uri=${REDIRECT}&code_challenge=${challenge}`, {
+      key: null,
+    });
     const back = new URL(plain.headers.get('location')!);
     expect(back.searchParams.get('error')).toBe('invalid_request');
     expect(back.searchParams.get('error_description')).toContain('plain');
@@ -158,7 +210,7 @@ describe('OAuth as the RFCs say', () => {
     expect(late.body).toMatchObject({ error: 'invalid_grant', error_description: 'The refresh token has expired.' });
   });
 
-  it('an authenticated client\'s failures are throttled (429 slow_down with Retry-After); nobody else can lock it out', async () => {
+  it("an authenticated client's failures are throttled (429 slow_down with Retry-After); nobody else can lock it out", async () => {
     const h = await harness();
     for (let i = 0; i < 100; i++) {
       expect((await token(h, { grant_type: 'client_credentials' }, { id: 'commflow_client', secret: `wrong${i}` })).status).toBe(401);
@@ -182,7 +234,11 @@ describe('OAuth as the RFCs say', () => {
     const c = await h.call('POST', '/_mock/oauth-clients', { key: null, body: { redirect_uris: [REDIRECT], public: true } });
     const id = c.body.data.client_id as string;
     for (let i = 0; i <= LIMITS.oauthFailuresPerMinute; i++) {
-      const guess = await h.call('POST', '/oauth/token', { key: null, headers: form, body: `grant_type=authorization_code&client_id=${id}&code=bogus${i}&redirect_uri=${REDIRECT}` });
+      const guess = await h.call('POST', '/oauth/token', {
+        key: null,
+        headers: form,
+        body: `grant_type=authorization_code&client_id=${id}&code=bogus${i}&redirect_uri=${REDIRECT}`,
+      });
       expect(guess.status).toBe(400);
     }
   });

@@ -135,8 +135,18 @@ describe('a restored snapshot', () => {
     const state = (await h.get('/_mock/state', { key: null })).body;
     const at = '2026-07-01T12:00:00Z';
     state.workspaces.ws_456.collections.deliveries.dlv_restored = {
-      id: 'dlv_restored', webhook_id: hook.id, event_id: 'evt_restored', event: 'ticket.created', status: 'pending', attempts: 0,
-      response_status: null, error: null, next_attempt_at: at, history: [], created_at: at, updated_at: at,
+      id: 'dlv_restored',
+      webhook_id: hook.id,
+      event_id: 'evt_restored',
+      event: 'ticket.created',
+      status: 'pending',
+      attempts: 0,
+      response_status: null,
+      error: null,
+      next_attempt_at: at,
+      history: [],
+      created_at: at,
+      updated_at: at,
       payload: { id: 'evt_restored', event: 'ticket.created', timestamp: at, data: { id: 'ticket_123' } },
     };
     expect((await h.call('PUT', '/_mock/state', { key: null, body: state })).status).toBe(200);

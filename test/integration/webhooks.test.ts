@@ -63,9 +63,18 @@ describe('webhook deliveries', () => {
     await h.call('PATCH', `/v1/conversations/${conv.id}`, { body: { status: 'closed' } });
     await h.call('DELETE', `/v1/conversations/${conv.id}`);
     const expected = [
-      'ticket.created', 'ticket.updated', 'ticket.updated', 'ticket.assigned', 'ticket.deleted',
-      'contact.created', 'contact.updated', 'contact.deleted',
-      'conversation.created', 'message.created', 'conversation.updated', 'conversation.deleted',
+      'ticket.created',
+      'ticket.updated',
+      'ticket.updated',
+      'ticket.assigned',
+      'ticket.deleted',
+      'contact.created',
+      'contact.updated',
+      'contact.deleted',
+      'conversation.created',
+      'message.created',
+      'conversation.updated',
+      'conversation.deleted',
     ];
     const got = await receiver.waitFor(expected.length);
     expect(got.map((r) => r.json.event)).toEqual(expected);
@@ -93,7 +102,13 @@ describe('webhook deliveries', () => {
     const waiting = await flush(h);
     expect(waiting.body.data).toMatchObject({ pending: 1, succeeded: 0, timed_out: false });
     const pending = (await h.get(`/v1/webhooks/${hook.id}/deliveries`)).body.data[0];
-    expect(pending).toMatchObject({ status: 'pending', attempts: 1, response_status: 500, error: 'The endpoint answered 500.', next_attempt_at: '2026-07-01T12:00:01.000Z' });
+    expect(pending).toMatchObject({
+      status: 'pending',
+      attempts: 1,
+      response_status: 500,
+      error: 'The endpoint answered 500.',
+      next_attempt_at: '2026-07-01T12:00:01.000Z',
+    });
     h.clock.advance(1000);
     await receiver.waitFor(2);
     expect(receiver.received[0]!.headers['webhook-id']).toBe(receiver.received[1]!.headers['webhook-id']);
@@ -117,7 +132,9 @@ describe('webhook deliveries', () => {
     expect(d).toMatchObject({ event: 'contact.created', attempts: 3, response_status: null, next_attempt_at: null });
     expect(d.error).toMatch(/Could not connect/);
     expect(d.history.map((a: { attempted_at: string }) => a.attempted_at)).toEqual([
-      '2026-07-01T12:00:00.000Z', '2026-07-01T12:00:01.000Z', '2026-07-01T12:00:06.000Z',
+      '2026-07-01T12:00:00.000Z',
+      '2026-07-01T12:00:01.000Z',
+      '2026-07-01T12:00:06.000Z',
     ]);
   });
 

@@ -200,9 +200,10 @@ describe('isolation, as a property', () => {
             owned[o.who].push(`/v1/contacts/${r.body.data.id}`);
           } else if (owned[other].length) {
             const target = owned[other][o.n % owned[other].length]!;
-            const r = o.kind === 'patch'
-              ? await h.call('PATCH', target, { key, body: target.includes('tickets') ? { status: 'closed' } : { name: 'x' } })
-              : await h.call('DELETE', target, { key });
+            const r =
+              o.kind === 'patch'
+                ? await h.call('PATCH', target, { key, body: target.includes('tickets') ? { status: 'closed' } : { name: 'x' } })
+                : await h.call('DELETE', target, { key });
             expect(r.status).toBe(404);
           }
         }

@@ -18,14 +18,23 @@ describe('adminToken middleware', () => {
   });
 
   it.each([
-    undefined, '', 's3cret-token', 'Basic s3cret-token', 'Bearer s3cret-toke', 'Bearer s3cret-tokenX',
-    'Bearer S3CRET-TOKEN', 'Bearer s3cret-token extra', 'Bearer sk_test_commflow',
+    undefined,
+    '',
+    's3cret-token',
+    'Basic s3cret-token',
+    'Bearer s3cret-toke',
+    'Bearer s3cret-tokenX',
+    'Bearer S3CRET-TOKEN',
+    'Bearer s3cret-token extra',
+    'Bearer sk_test_commflow',
   ])('%j: 401 invalid_admin_token', async (header) => {
     const res = await call(header);
     expect(res.status).toBe(401);
     expect(await res.json()).toEqual({
       error: {
-        type: 'authentication_error', code: 'invalid_admin_token', param: null,
+        type: 'authentication_error',
+        code: 'invalid_admin_token',
+        param: null,
         message: "The control plane needs 'Authorization: Bearer <admin token>' (the server was started with --admin-token).",
       },
     });

@@ -7,13 +7,28 @@ const T0 = Date.parse('2026-07-01T12:00:00Z');
 const RETRIES = [1_000, 5_000, 30_000];
 
 const pending = (over: Partial<Rec> = {}): Rec => ({
-  id: 'dlv_1', webhook_id: 'wh_1', event_id: 'evt_1', event: 'ticket.created', status: 'pending', attempts: 0,
-  response_status: null, error: null, next_attempt_at: '2026-07-01T12:00:00Z', payload: { id: 'evt_1' }, history: [],
-  created_at: '2026-07-01T12:00:00Z', updated_at: '2026-07-01T12:00:00Z', ...over,
+  id: 'dlv_1',
+  webhook_id: 'wh_1',
+  event_id: 'evt_1',
+  event: 'ticket.created',
+  status: 'pending',
+  attempts: 0,
+  response_status: null,
+  error: null,
+  next_attempt_at: '2026-07-01T12:00:00Z',
+  payload: { id: 'evt_1' },
+  history: [],
+  created_at: '2026-07-01T12:00:00Z',
+  updated_at: '2026-07-01T12:00:00Z',
+  ...over,
 });
 
-const answered = (status: number | null, error = status === null ? 'Could not connect: ECONNREFUSED.' : failureOf(status)): AttemptResult =>
-  ({ attemptedAt: '2026-07-01T12:00:00.000Z', status, error, durationMs: 1.5 });
+const answered = (status: number | null, error = status === null ? 'Could not connect: ECONNREFUSED.' : failureOf(status)): AttemptResult => ({
+  attemptedAt: '2026-07-01T12:00:00.000Z',
+  status,
+  error,
+  durationMs: 1.5,
+});
 
 describe('recordAttempt', () => {
   it('a 2xx: succeeded, nothing more to attempt', () => {
@@ -37,7 +52,13 @@ describe('recordAttempt', () => {
 
   it('a failure after the last retry: failed, with no next attempt', () => {
     const d = recordAttempt(pending({ attempts: RETRIES.length }), answered(null), RETRIES, T0, '2026-07-01T12:00:00Z');
-    expect(d).toMatchObject({ status: 'failed', attempts: RETRIES.length + 1, response_status: null, error: 'Could not connect: ECONNREFUSED.', next_attempt_at: null });
+    expect(d).toMatchObject({
+      status: 'failed',
+      attempts: RETRIES.length + 1,
+      response_status: null,
+      error: 'Could not connect: ECONNREFUSED.',
+      next_attempt_at: null,
+    });
   });
 
   it('with no retries, the first failure is final', () => {
@@ -54,7 +75,10 @@ describe('recordAttempt', () => {
     const before = pending({ attempts: 1, history: [first] });
     const copy = structuredClone(before);
     const d = recordAttempt(before, answered(500), RETRIES, T0, '2026-07-01T12:00:00Z');
-    expect(d.history).toEqual([first, { attempted_at: '2026-07-01T12:00:00.000Z', response_status: 500, duration_ms: 1.5, error: 'The endpoint answered 500.' }]);
+    expect(d.history).toEqual([
+      first,
+      { attempted_at: '2026-07-01T12:00:00.000Z', response_status: 500, duration_ms: 1.5, error: 'The endpoint answered 500.' },
+    ]);
     expect(before).toEqual(copy);
     expect(d).toMatchObject({ id: 'dlv_1', event_id: 'evt_1', payload: { id: 'evt_1' }, created_at: '2026-07-01T12:00:00Z' });
   });

@@ -23,18 +23,22 @@ describe('authenticate middleware', () => {
     // One route per operation: the middleware reads the operation's scopes from `op`.
     for (const id of ['listContacts', 'createTicket', 'getMe']) {
       const op = deps.operations.find((o) => o.id === id)!;
-      app.get(`/${id}`, async (c, next) => {
-        c.set('op', op);
-        await next();
-      }, authenticate(deps.keys, deps.oauth, 'starter'), (c) => {
-        const p = c.get('principal')!;
-        return c.json({ ...p, scopes: [...p.scopes].sort() });
-      });
+      app.get(
+        `/${id}`,
+        async (c, next) => {
+          c.set('op', op);
+          await next();
+        },
+        authenticate(deps.keys, deps.oauth, 'starter'),
+        (c) => {
+          const p = c.get('principal')!;
+          return c.json({ ...p, scopes: [...p.scopes].sort() });
+        },
+      );
     }
   });
 
-  const call = (path: string, authorization?: string) =>
-    app.request(path, { headers: authorization === undefined ? {} : { authorization } });
+  const call = (path: string, authorization?: string) => app.request(path, { headers: authorization === undefined ? {} : { authorization } });
   const errorOf = async (res: Response) => ((await res.json()) as { error: { code: string; message: string } }).error;
 
   it('no Authorization header: 401 missing_api_key', async () => {
@@ -67,19 +71,24 @@ describe('authenticate middleware', () => {
     const res = await call('/listContacts', 'Bearer sk_test_commflow');
     expect(res.status).toBe(200);
     expect(await res.json()).toEqual({
-      kind: 'api_key', credentialId: 'key_default_test', workspaceId: ws, plan: 'business', mode: 'test',
+      kind: 'api_key',
+      credentialId: 'key_default_test',
+      workspaceId: ws,
+      plan: 'business',
+      mode: 'test',
       scopes: ['read:contacts', 'read:conversations', 'read:tickets', 'write:contacts', 'write:conversations', 'write:tickets'],
     });
     expect(await (await call('/getMe', 'bearer   sk_live_commflow')).json()).toMatchObject({ credentialId: 'key_default_live', mode: 'live' });
   });
 
-  it('a key without the operation\'s scope: 403 missing_scope naming it', async () => {
+  it("a key without the operation's scope: 403 missing_scope naming it", async () => {
     const key = await deps.store.transaction(() => deps.keys.create({ scopes: ['read:contacts'], plan: 'starter' }));
     expect((await call('/listContacts', `Bearer ${key.key}`)).status).toBe(200);
     const res = await call('/createTicket', `Bearer ${key.key}`);
     expect(res.status).toBe(403);
     expect(await errorOf(res)).toMatchObject({
-      code: 'missing_scope', message: "This request needs the 'write:tickets' scope, which the API key does not have.",
+      code: 'missing_scope',
+      message: "This request needs the 'write:tickets' scope, which the API key does not have.",
     });
   });
 
@@ -91,13 +100,18 @@ describe('authenticate middleware', () => {
     expect((await errorOf(res)).code).toBe('api_key_revoked');
   });
 
-  it('an OAuth access token sets an oauth principal on the default plan, with the token\'s scopes', async () => {
+  it("an OAuth access token sets an oauth principal on the default plan, with the token's scopes", async () => {
     const client = deps.oauth.client(DEFAULT_CLIENT.id)!;
     const token = String(deps.oauth.clientCredentials(client, 'read:contacts').access_token);
     const res = await call('/listContacts', `Bearer ${token}`);
     expect(res.status).toBe(200);
     expect(await res.json()).toEqual({
-      kind: 'oauth', credentialId: DEFAULT_CLIENT.id, workspaceId: ws, plan: 'starter', mode: 'test', scopes: ['read:contacts'],
+      kind: 'oauth',
+      credentialId: DEFAULT_CLIENT.id,
+      workspaceId: ws,
+      plan: 'starter',
+      mode: 'test',
+      scopes: ['read:contacts'],
     });
     const denied = await call('/createTicket', `Bearer ${token}`);
     expect(denied.status).toBe(403);

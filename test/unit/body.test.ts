@@ -14,16 +14,17 @@ const URL_ = 'http://localhost/v1/x';
 
 const post = (body: string, headers: Record<string, string> = {}) => new Request(URL_, { method: 'POST', body, headers });
 /** A body of unknown length (chunked), as a client streaming it would send. */
-const streamed = (...chunks: string[]) => new Request(URL_, {
-  method: 'POST',
-  duplex: 'half',
-  body: new ReadableStream<Uint8Array>({
-    start(c) {
-      for (const chunk of chunks) c.enqueue(new TextEncoder().encode(chunk));
-      c.close();
-    },
-  }),
-} as RequestInit);
+const streamed = (...chunks: string[]) =>
+  new Request(URL_, {
+    method: 'POST',
+    duplex: 'half',
+    body: new ReadableStream<Uint8Array>({
+      start(c) {
+        for (const chunk of chunks) c.enqueue(new TextEncoder().encode(chunk));
+        c.close();
+      },
+    }),
+  } as RequestInit);
 
 describe('readBody middleware', () => {
   let budget: BodyBudget;
@@ -132,32 +133,47 @@ describe('reading a JSON body (readBody → validate)', () => {
     const spec = await loadSpec();
     const op = buildOperations(spec).find((o) => o.id === 'updateContact') as Operation;
     app.onError((err, c) => renderError(err, c));
-    app.patch('/v1/contacts/:id', async (c, next) => {
-      c.set('op', op);
-      await next();
-    }, readBody(1024 * 1024, new BodyBudget(10 * 1024 * 1024)), validate(createValidator(spec)), (c) => c.json(c.get('input').body));
+    app.patch(
+      '/v1/contacts/:id',
+      async (c, next) => {
+        c.set('op', op);
+        await next();
+      },
+      readBody(1024 * 1024, new BodyBudget(10 * 1024 * 1024)),
+      validate(createValidator(spec)),
+      (c) => c.json(c.get('input').body),
+    );
   });
   // Bytes, not a string: fetch gives a string body a text/plain type of its own.
-  const patch = (body: string, type?: string) => app.request('/v1/contacts/contact_1', {
-    method: 'PATCH', body: new TextEncoder().encode(body), headers: type === undefined ? {} : { 'content-type': type },
-  });
+  const patch = (body: string, type?: string) =>
+    app.request('/v1/contacts/contact_1', {
+      method: 'PATCH',
+      body: new TextEncoder().encode(body),
+      headers: type === undefined ? {} : { 'content-type': type },
+    });
   const errorOf = async (res: Response) => ((await res.json()) as { error: Record<string, unknown> }).error;
 
   it.each(['application/json', 'application/json; charset=utf-8', 'APPLICATION/JSON', 'application/merge-patch+json', 'application/vnd.api+json'])(
-    'takes %s', async (type) => {
+    'takes %s',
+    async (type) => {
       const res = await patch('{"name":"Ada"}', type);
       expect(res.status).toBe(200);
       expect(await res.json()).toEqual({ name: 'Ada' });
-    });
+    },
+  );
 
   it.each([
-    ['text/plain', 'text/plain'], ['application/x-www-form-urlencoded', 'application/x-www-form-urlencoded'],
-    ['application/jsonx', 'application/jsonx'], [undefined, 'none'],
+    ['text/plain', 'text/plain'],
+    ['application/x-www-form-urlencoded', 'application/x-www-form-urlencoded'],
+    ['application/jsonx', 'application/jsonx'],
+    [undefined, 'none'],
   ])('refuses %s: 415', async (type, named) => {
     const res = await patch('{"name":"Ada"}', type);
     expect(res.status).toBe(415);
     expect(await errorOf(res)).toEqual({
-      type: 'invalid_request_error', code: 'unsupported_media_type', param: null,
+      type: 'invalid_request_error',
+      code: 'unsupported_media_type',
+      param: null,
       message: `The request body must be JSON sent with 'Content-Type: application/json', not '${named}'.`,
     });
   });

@@ -33,22 +33,17 @@ describe('parseConfig', () => {
     for (const f of FLAGS) expect(f.env).toMatch(/^COMMFLOW_MOCK_[A-Z_]+$/);
   });
 
-  it.each([
-    [['--bogus']],
-    [['--port', 'abc']],
-    [['--port', '70000']],
-    [['--plan', 'gold']],
-    [['--seed', '-1']],
-    [['--log-level', 'loud']],
-    [['positional']],
-  ])('rejects %j with one line', (argv) => {
-    expect(() => parseConfig(argv, {})).toThrow(ConfigError);
-    try {
-      parseConfig(argv, {});
-    } catch (err) {
-      expect((err as Error).message).not.toContain('\n');
-    }
-  });
+  it.each([[['--bogus']], [['--port', 'abc']], [['--port', '70000']], [['--plan', 'gold']], [['--seed', '-1']], [['--log-level', 'loud']], [['positional']]])(
+    'rejects %j with one line',
+    (argv) => {
+      expect(() => parseConfig(argv, {})).toThrow(ConfigError);
+      try {
+        parseConfig(argv, {});
+      } catch (err) {
+        expect((err as Error).message).not.toContain('\n');
+      }
+    },
+  );
 
   it('rejects a bad environment value naming the variable', () => {
     expect(() => parseConfig([], { COMMFLOW_MOCK_PORT: 'x' })).toThrow(/COMMFLOW_MOCK_PORT/);

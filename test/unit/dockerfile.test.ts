@@ -2,10 +2,15 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 
 const text = readFileSync(new URL('../../Dockerfile', import.meta.url), 'utf8').replace(/\\\n/g, ' ');
-const lines = text.split('\n').map((l) => l.trim()).filter((l) => l && !l.startsWith('#'));
+const lines = text
+  .split('\n')
+  .map((l) => l.trim())
+  .filter((l) => l && !l.startsWith('#'));
 const ops = (name: string) => lines.filter((l) => l.toUpperCase().startsWith(`${name} `));
 const stages = text.split(/^FROM /m).slice(1);
-const ignore = readFileSync(new URL('../../.dockerignore', import.meta.url), 'utf8').split('\n').map((l) => l.trim());
+const ignore = readFileSync(new URL('../../.dockerignore', import.meta.url), 'utf8')
+  .split('\n')
+  .map((l) => l.trim());
 
 /** A structural lint of the Dockerfile (no Docker engine here; scripts/docker-steps.mjs runs its steps). */
 describe('Dockerfile', () => {

@@ -50,8 +50,11 @@ describe('ResourceEngine', () => {
   let engine: ResourceEngine;
 
   const ctx = (): WriteContext => ({ ws, userId: owner, scopes: new Set(ALL_SCOPES), now: clock.iso() });
-  const input = (body: Record<string, unknown> = {}, params: Record<string, string> = {}, query: Record<string, unknown> = {}): ValidInput =>
-    ({ body, params, query });
+  const input = (body: Record<string, unknown> = {}, params: Record<string, string> = {}, query: Record<string, unknown> = {}): ValidInput => ({
+    body,
+    params,
+    query,
+  });
 
   const create = (resource: string, opId: string, body: Record<string, unknown>, params: Record<string, string> = {}) =>
     engine.create(ws, resource, opOf(opId), ctx(), input(body, params));
@@ -70,7 +73,12 @@ describe('ResourceEngine', () => {
   beforeEach(async () => {
     clock.freeze(START);
     store = await Store.open({
-      fixtures: { dir: DEFAULT_FIXTURES, seed: 1 }, clock, plan: 'starter', maxWorkspaces: 5, maxApiKeys: 10, maxRecords: 1000,
+      fixtures: { dir: DEFAULT_FIXTURES, seed: 1 },
+      clock,
+      plan: 'starter',
+      maxWorkspaces: 5,
+      maxApiKeys: 10,
+      maxRecords: 1000,
     });
     const data = await store.freshData({ id: 'ws_engine', name: 'Engine', created_at: clock.iso() }, 3, 'empty');
     ws = await store.transaction(() => store.addWorkspace(data));
@@ -78,7 +86,9 @@ describe('ResourceEngine', () => {
     outboxed = [];
     committed = [];
     engine = new ResourceEngine({
-      spec, store, clock,
+      spec,
+      store,
+      clock,
       outbox: (_ws, mutations) => void outboxed.push(mutations),
       onCommit: (mutations) => void committed.push(mutations),
     });
@@ -89,11 +99,31 @@ describe('ResourceEngine', () => {
       const ticket = await create('tickets', 'createTicket', { subject: 'Printer on fire' });
       expect(ticket.id).toMatch(/^ticket_\w+$/);
       expect(ticket).toEqual({
-        id: ticket.id, subject: 'Printer on fire', description: null, status: 'open', priority: 'normal',
-        assignee_id: null, contact_id: null, conversation_id: null, tags: [],
-        created_at: '2026-07-01T12:00:00Z', updated_at: '2026-07-01T12:00:00Z',
+        id: ticket.id,
+        subject: 'Printer on fire',
+        description: null,
+        status: 'open',
+        priority: 'normal',
+        assignee_id: null,
+        contact_id: null,
+        conversation_id: null,
+        tags: [],
+        created_at: '2026-07-01T12:00:00Z',
+        updated_at: '2026-07-01T12:00:00Z',
       });
-      expect(Object.keys(ticket)).toEqual(['id', 'subject', 'description', 'status', 'priority', 'assignee_id', 'contact_id', 'conversation_id', 'tags', 'created_at', 'updated_at']);
+      expect(Object.keys(ticket)).toEqual([
+        'id',
+        'subject',
+        'description',
+        'status',
+        'priority',
+        'assignee_id',
+        'contact_id',
+        'conversation_id',
+        'tags',
+        'created_at',
+        'updated_at',
+      ]);
       expect(engine.get(ws, 'tickets', { id: ticket.id })).toEqual(ticket);
     });
 
@@ -146,7 +176,9 @@ describe('ResourceEngine', () => {
     it('the vet hook sees the write first and may refuse it', async () => {
       const seen: [string, Record<string, unknown>][] = [];
       engine = new ResourceEngine({
-        spec, store, clock,
+        spec,
+        store,
+        clock,
         vet: (resource, _ctx, body) => {
           seen.push([resource, body]);
           if (body.subject === 'refused') throw new ApiError(403, 'authorization_error', 'missing_scope', 'no');
@@ -155,7 +187,10 @@ describe('ResourceEngine', () => {
       await create('tickets', 'createTicket', { subject: 'fine' });
       const { status } = await apiErrorOf(() => create('tickets', 'createTicket', { subject: 'refused' }));
       expect(status).toBe(403);
-      expect(seen).toEqual([['tickets', { subject: 'fine' }], ['tickets', { subject: 'refused' }]]);
+      expect(seen).toEqual([
+        ['tickets', { subject: 'fine' }],
+        ['tickets', { subject: 'refused' }],
+      ]);
       expect(ws.collections.tickets.size).toBe(1);
     });
 
@@ -196,7 +231,11 @@ describe('ResourceEngine', () => {
   describe('list', () => {
     const make = async () => {
       const out: Rec[] = [];
-      for (const [subject, priority] of [['Alpha', 'low'], ['Bravo', 'urgent'], ['Charlie billing', 'normal']] as const) {
+      for (const [subject, priority] of [
+        ['Alpha', 'low'],
+        ['Bravo', 'urgent'],
+        ['Charlie billing', 'normal'],
+      ] as const) {
         out.push(await create('tickets', 'createTicket', { subject, priority, status: subject === 'Bravo' ? 'closed' : 'open' }));
         clock.advance(60_000);
       }
@@ -252,13 +291,23 @@ describe('ResourceEngine', () => {
       const updated = await patch('tickets', 'updateTicket', ticket.id, { subject: 'New' });
       expect(updated).toEqual({ ...ticket, subject: 'New', updated_at: '2026-07-01T12:05:00Z' });
       expect(engine.get(ws, 'tickets', { id: ticket.id })).toEqual(updated);
-      expect(committed).toEqual([[{ kind: 'updated', events: ['ticket.updated'], resource: 'ticket', workspaceId: 'ws_engine', record: updated, previous: ticket }]]);
+      expect(committed).toEqual([
+        [{ kind: 'updated', events: ['ticket.updated'], resource: 'ticket', workspaceId: 'ws_engine', record: updated, previous: ticket }],
+      ]);
     });
 
     it('PUT sends fields left out back to their defaults', async () => {
       const ticket = await create('tickets', 'createTicket', { subject: 'Old', tags: ['vip'], description: 'gone after PUT', priority: 'high' });
       const replaced = await put('tickets', 'replaceTicket', ticket.id, { subject: 'New', status: 'pending', priority: 'low' });
-      expect(replaced).toMatchObject({ id: ticket.id, subject: 'New', status: 'pending', priority: 'low', tags: [], description: null, created_at: ticket.created_at });
+      expect(replaced).toMatchObject({
+        id: ticket.id,
+        subject: 'New',
+        status: 'pending',
+        priority: 'low',
+        tags: [],
+        description: null,
+        created_at: ticket.created_at,
+      });
     });
 
     it('the id and created_at cannot be changed', async () => {
@@ -340,20 +389,23 @@ describe('ResourceEngine', () => {
       expect(msg.id).toMatch(/^msg_/);
       expect(msg).toMatchObject({ conversation_id: conv.id, author_type: 'user', author_id: owner, body: 'Hello there' });
       expect(engine.get(ws, 'conversations', { id: conv.id })).toMatchObject({
-        message_count: 1, last_message_at: msg.created_at, last_message_preview: 'Hello there', updated_at: '2026-07-01T12:01:00Z',
+        message_count: 1,
+        last_message_at: msg.created_at,
+        last_message_preview: 'Hello there',
+        updated_at: '2026-07-01T12:01:00Z',
       });
       expect(committed.at(-1)!.map((m) => m.events)).toEqual([['message.created']]);
       expect(engine.get(ws, 'messages', { id: conv.id, message_id: msg.id })).toEqual(msg);
     });
 
-    it("a conversation is found by the text of its messages, as soon as they are written", async () => {
+    it('a conversation is found by the text of its messages, as soon as they are written', async () => {
       const conv = await create('conversations', 'createConversation', { subject: 'Question' });
       expect(list('conversations', 'listConversations', { q: 'xyzzy' }).data).toEqual([]);
       await create('messages', 'createMessage', { body: 'The magic word is XYZZY.' }, { id: conv.id });
       expect(list('conversations', 'listConversations', { q: 'xyzzy' }).data.map((c) => c.id)).toEqual([conv.id]);
     });
 
-    it("a message asked for under another conversation is a 404 naming message_id", async () => {
+    it('a message asked for under another conversation is a 404 naming message_id', async () => {
       const one = await create('conversations', 'createConversation', { subject: 'One' });
       const two = await create('conversations', 'createConversation', { subject: 'Two' });
       const msg = await create('messages', 'createMessage', { body: 'hi' }, { id: one.id });
@@ -404,9 +456,17 @@ describe('ResourceEngine', () => {
 
   describe('ids that are names inherited from Object.prototype', () => {
     it.each(INHERITED)('%j is a 404 for get, update and delete, not a crash', async (id) => {
-      for (const [resource, message] of [['tickets', 'ticket'], ['contacts', 'contact'], ['users', 'user'], ['webhooks', 'webhook']] as const) {
+      for (const [resource, message] of [
+        ['tickets', 'ticket'],
+        ['contacts', 'contact'],
+        ['users', 'user'],
+        ['webhooks', 'webhook'],
+      ] as const) {
         const got = await apiErrorOf(() => engine.get(ws, resource, { id }));
-        expect(got).toEqual({ status: 404, body: { type: 'not_found_error', code: 'resource_not_found', message: `No ${message} with id '${id}' exists.`, param: 'id' } });
+        expect(got).toEqual({
+          status: 404,
+          body: { type: 'not_found_error', code: 'resource_not_found', message: `No ${message} with id '${id}' exists.`, param: 'id' },
+        });
       }
       expect((await apiErrorOf(() => patch('tickets', 'updateTicket', id, { subject: 'x' }))).status).toBe(404);
       expect((await apiErrorOf(() => put('contacts', 'replaceContact', id, { email: 'x@example.com' }))).status).toBe(404);

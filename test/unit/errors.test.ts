@@ -57,8 +57,9 @@ describe('the error catalogue', () => {
     expect(errors.invalidJson('Unexpected end').message).toBe('The request body is not valid JSON: Unexpected end');
     expect(errors.payloadTooLarge(1024).message).toBe('The request body is larger than the limit of 1024 bytes.');
     expect(errors.invalidApiKey('sk_test_abcd').message).toBe("The API key 'sk_test_abcd…' is not valid.");
-    expect(errors.missingScope('write:tickets', 'access token').message)
-      .toBe("This request needs the 'write:tickets' scope, which the access token does not have.");
+    expect(errors.missingScope('write:tickets', 'access token').message).toBe(
+      "This request needs the 'write:tickets' scope, which the access token does not have.",
+    );
     expect(errors.methodNotAllowed('PUT', '/v1/me', ['GET', 'HEAD']).message).toBe('PUT is not allowed on /v1/me. Allowed: GET, HEAD.');
   });
 
@@ -166,7 +167,9 @@ describe('renderError', () => {
     thrown = errors.notPersisted(cause);
     const { res, body } = await answer();
     expect(res.status).toBe(500);
-    expect(body).toEqual({ error: { type: 'api_error', code: 'storage_error', message: 'The change could not be saved (EROFS), so nothing was changed.', param: null } });
+    expect(body).toEqual({
+      error: { type: 'api_error', code: 'storage_error', message: 'The change could not be saved (EROFS), so nothing was changed.', param: null },
+    });
     expect(logged).toEqual([cause]);
   });
 
@@ -196,7 +199,9 @@ describe('renderError', () => {
     thrown = Object.assign(new Error('aborted'), { code: 'ECONNRESET' });
     const { res, body } = await answer();
     expect(res.status).toBe(400);
-    expect(body).toEqual({ error: { type: 'invalid_request_error', code: 'incomplete_request', message: 'The connection closed before the request body was complete.', param: null } });
+    expect(body).toEqual({
+      error: { type: 'invalid_request_error', code: 'incomplete_request', message: 'The connection closed before the request body was complete.', param: null },
+    });
     expect(logged).toEqual([]);
   });
 
@@ -207,7 +212,7 @@ describe('renderError', () => {
     expect(logged).toHaveLength(1);
   });
 
-  it('a Hono HTTPException (not raised by the mock) gets no special treatment: a JSON 500, never Hono\'s text answer', async () => {
+  it("a Hono HTTPException (not raised by the mock) gets no special treatment: a JSON 500, never Hono's text answer", async () => {
     thrown = new HTTPException(401, { message: 'Unauthorized from hono' });
     const { res, body } = await answer();
     expect(res.status).toBe(500);

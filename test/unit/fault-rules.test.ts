@@ -15,8 +15,17 @@ describe('FaultRules', () => {
 
   it('adds a rule with its defaults filled in', () => {
     expect(rules.add({ path: '/v1/tickets' })).toEqual({
-      id: 'flt_1', method: null, path: '/v1/tickets', status: null, error_type: null, latency_ms: 0,
-      drop_connection: false, count: null, probability: 1, hits: 0, created_at: '2026-07-01T12:00:00Z',
+      id: 'flt_1',
+      method: null,
+      path: '/v1/tickets',
+      status: null,
+      error_type: null,
+      latency_ms: 0,
+      drop_connection: false,
+      count: null,
+      probability: 1,
+      hits: 0,
+      created_at: '2026-07-01T12:00:00Z',
     });
     expect(rules.add({ status: 503 }).id).toBe('flt_2');
     expect(rules.list().map((f) => f.id)).toEqual(['flt_1', 'flt_2']);
@@ -24,8 +33,12 @@ describe('FaultRules', () => {
   });
 
   it.each([
-    ['invalid_request_error', 400], ['authentication_error', 401], ['authorization_error', 403],
-    ['not_found_error', 404], ['rate_limit_error', 429], ['api_error', 500],
+    ['invalid_request_error', 400],
+    ['authentication_error', 401],
+    ['authorization_error', 403],
+    ['not_found_error', 404],
+    ['rate_limit_error', 429],
+    ['api_error', 500],
   ] as const)('an error_type of %s alone means status %i', (error_type, status) => {
     expect(rules.add({ error_type }).status).toBe(status);
   });
@@ -60,18 +73,18 @@ describe('FaultRules', () => {
     rules.add({ path: '/v1/contacts', status: 404 });
     rules.add({ path: '/v1/*', status: 500 });
     rules.add({ status: 503 });
-    expect((await rules.take('GET', '/v1/tickets'))).toMatchObject({ id: 'flt_2', status: 500, hits: 1 });
-    expect((await rules.take('GET', '/v1/tickets'))).toMatchObject({ id: 'flt_2', hits: 2 });
-    expect((await rules.take('GET', '/v1/contacts'))).toMatchObject({ id: 'flt_1', hits: 1 });
-    expect((await rules.take('GET', '/_mock/health'))).toMatchObject({ id: 'flt_3' });
+    expect(await rules.take('GET', '/v1/tickets')).toMatchObject({ id: 'flt_2', status: 500, hits: 1 });
+    expect(await rules.take('GET', '/v1/tickets')).toMatchObject({ id: 'flt_2', hits: 2 });
+    expect(await rules.take('GET', '/v1/contacts')).toMatchObject({ id: 'flt_1', hits: 1 });
+    expect(await rules.take('GET', '/_mock/health')).toMatchObject({ id: 'flt_3' });
     expect(rules.list().map((f) => f.hits)).toEqual([1, 2, 1]);
   });
 
   it('a rule with a count hits that many times, then is gone', async () => {
     rules.add({ status: 500, count: 2 });
-    expect((await rules.take('GET', '/x'))).toMatchObject({ hits: 1, count: 1 });
+    expect(await rules.take('GET', '/x')).toMatchObject({ hits: 1, count: 1 });
     expect(rules.list()[0]).toMatchObject({ hits: 1, count: 1 });
-    expect((await rules.take('GET', '/x'))).toMatchObject({ hits: 2, count: 0 });
+    expect(await rules.take('GET', '/x')).toMatchObject({ hits: 2, count: 0 });
     expect(rules.size).toBe(0);
     expect(await rules.take('GET', '/x')).toBeUndefined();
   });

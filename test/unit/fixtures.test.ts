@@ -21,13 +21,25 @@ function setup(counts: Partial<Record<GeneratedCollection, number>>, cfg: Partia
   const taken = new Set<string>();
   const ctx: FactoryContext = {
     cfg: {
-      from: FROM, to: TO, totals: {}, messages_per_conversation: [1, 4], company_domain_share: 0.2, company_domain: 'company.com',
-      tags: ['billing', 'vip', 'bug'], subjects: ['Invoice #{n}', 'Login'], bodies: ['Hello', 'Thanks'], ...cfg,
+      from: FROM,
+      to: TO,
+      totals: {},
+      messages_per_conversation: [1, 4],
+      company_domain_share: 0.2,
+      company_domain: 'company.com',
+      tags: ['billing', 'vip', 'bug'],
+      subjects: ['Invoice #{n}', 'Login'],
+      bodies: ['Hello', 'Thanks'],
+      ...cfg,
     },
     from: Date.parse(FROM),
     to: Date.parse(TO),
     count: (c) => counts[c] ?? 0,
-    newId: createIdFactory(f, (id) => taken.has(id), (id) => taken.add(id)),
+    newId: createIdFactory(
+      f,
+      (id) => taken.has(id),
+      (id) => taken.add(id),
+    ),
   };
   return { f, ctx };
 }
@@ -67,7 +79,7 @@ describe('contacts()', () => {
     }
   });
 
-  it('never reuses a hand-written contact\'s address', () => {
+  it("never reuses a hand-written contact's address", () => {
     // The same seed draws the same first names and addresses again: each one collides.
     const before = setup({ contacts: 20 }, {}, 3);
     const first = make.contacts(before.f, before.ctx, []);
@@ -154,7 +166,7 @@ describe('tickets()', () => {
 });
 
 describe('buildFixtures() on the bundled fixtures', () => {
-  it('has generate.json\'s totals, unique ids and no dangling reference', async () => {
+  it("has generate.json's totals, unique ids and no dangling reference", async () => {
     const { workspace, collections: c } = await buildFixtures({ dir: BUNDLED, seed: 1 });
     expect(Object.keys(c.users)).toHaveLength(8);
     expect(Object.keys(c.contacts)).toHaveLength(120);

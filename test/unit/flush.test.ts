@@ -106,7 +106,10 @@ describe('flushOutbox', () => {
   });
 
   it('starts what is due and resolves only once every attempt has ended', async () => {
-    const outbox = new FakeOutbox(frozenClock()).add('a', T0).add('b', T0 - 1_000).add('c', T0);
+    const outbox = new FakeOutbox(frozenClock())
+      .add('a', T0)
+      .add('b', T0 - 1_000)
+      .add('c', T0);
     await expect(flushOutbox(outbox)).resolves.toEqual({ timedOut: false });
     expect(outbox.started.sort()).toEqual(['a@0', 'b@0', 'c@0']);
     expect(outbox.ended.sort()).toEqual(['a', 'b', 'c']);
@@ -140,9 +143,7 @@ describe('flushOutbox', () => {
 
   it('with advanceClock, moves the mock clock to each pending retry in turn until every delivery has ended', async () => {
     const clock = frozenClock();
-    const outbox = new FakeOutbox(clock)
-      .add('a', T0, { retryInMs: 1_000 }, { retryInMs: 5_000 }, 'ok')
-      .add('b', T0 + 3_000, { retryInMs: 30_000 }, 'ok');
+    const outbox = new FakeOutbox(clock).add('a', T0, { retryInMs: 1_000 }, { retryInMs: 5_000 }, 'ok').add('b', T0 + 3_000, { retryInMs: 30_000 }, 'ok');
     await expect(flushOutbox(outbox, { advanceClock: true })).resolves.toEqual({ timedOut: false });
     expect(outbox.started).toEqual(['a@0', 'a@1000', 'b@3000', 'a@6000', 'b@33000']);
     expect(outbox.pending).toEqual([]);

@@ -21,7 +21,12 @@ describe('id suffixes', () => {
 
 describe('JSON nesting', () => {
   it.each([
-    ['[]', 1], ['{"a":[{"b":1}]}', 3], ['"[[[["', 0], ['"\\\\"[[', 2], ['"\\"[[["', 0], [`${'['.repeat(65)}${']'.repeat(65)}`, 65],
+    ['[]', 1],
+    ['{"a":[{"b":1}]}', 3],
+    ['"[[[["', 0],
+    ['"\\\\"[[', 2],
+    ['"\\"[[["', 0],
+    [`${'['.repeat(65)}${']'.repeat(65)}`, 65],
   ])('%s is %i deep', (text, depth) => {
     expect(nestedDeeperThan(text, depth)).toBe(false);
     if (depth > 0) expect(nestedDeeperThan(text, depth - 1)).toBe(true);
@@ -66,12 +71,12 @@ describe('recording a webhook attempt', () => {
     const retry = recordAttempt(latest, result(503, failureOf(503)), [1000], now, 'now');
     expect(retry).toMatchObject({ status: 'pending', next_attempt_at: '2026-01-01T00:00:01.000Z', error: 'The endpoint answered 503.' });
     expect(recordAttempt(retry, result(null, 'x'), [1000], now, 'now')).toMatchObject({ status: 'failed', attempts: 2 });
-    expect((recordAttempt(latest, result(500, 'x'), [1000], MAX_INSTANT, 'now').next_attempt_at)).toBe('9999-12-31T23:59:59.000Z');
+    expect(recordAttempt(latest, result(500, 'x'), [1000], MAX_INSTANT, 'now').next_attempt_at).toBe('9999-12-31T23:59:59.000Z');
     expect(failureOf(302)).toContain('redirects are not followed');
   });
 });
 
-describe('this server\'s own addresses', () => {
+describe("this server's own addresses", () => {
   it.each(['127.0.0.1', '127.8.9.10', '::1', '[::1]', '0.0.0.0', '::', '::ffff:127.0.0.1', '::ffff:7f00:1'])('%s is own', async (a) => {
     expect(await isOwnAddress(a)).toBe(true);
   });

@@ -12,7 +12,12 @@ const clock = createClock();
 clock.freeze(Date.parse(NOW));
 
 const principal = (workspaceId: string): Principal => ({
-  kind: 'api_key', credentialId: 'key_1', workspaceId, scopes: new Set(), plan: 'starter', mode: 'test',
+  kind: 'api_key',
+  credentialId: 'key_1',
+  workspaceId,
+  scopes: new Set(),
+  plan: 'starter',
+  mode: 'test',
 });
 
 describe('journal middleware', () => {
@@ -63,12 +68,23 @@ describe('journal middleware', () => {
     await app.request('/v1/tickets?status=open&tag=a&tag=b');
     const entry = only();
     expect(entry).toMatchObject({
-      id: 'req_1', time: NOW, method: 'GET', path: '/v1/tickets', query: { status: 'open', tag: ['a', 'b'] },
-      body: null, body_size: 0, body_truncated: false, status: 200, workspace_id: null,
+      id: 'req_1',
+      time: NOW,
+      method: 'GET',
+      path: '/v1/tickets',
+      query: { status: 'open', tag: ['a', 'b'] },
+      body: null,
+      body_size: 0,
+      body_truncated: false,
+      status: 200,
+      workspace_id: null,
     });
     expect(entry.duration_ms).toBeGreaterThanOrEqual(0);
     await app.request('/v1/tickets', { method: 'POST' });
-    expect(log.list().map((e) => [e.id, e.method, e.status])).toEqual([['req_2', 'POST', 201], ['req_1', 'GET', 200]]);
+    expect(log.list().map((e) => [e.id, e.method, e.status])).toEqual([
+      ['req_2', 'POST', 201],
+      ['req_1', 'GET', 200],
+    ]);
   });
 
   it('takes the time from the mock clock, when the request arrived', async () => {
@@ -129,7 +145,10 @@ describe('journal middleware', () => {
       const proxy = 'Basic dXNlcjpwYXNzd29yZDEyMzQ1Njc4';
       await app.request('/v1/tickets', { headers: { cookie, 'proxy-authorization': proxy } });
       const { headers } = only();
-      for (const [name, value] of [['cookie', cookie], ['proxy-authorization', proxy]] as const) {
+      for (const [name, value] of [
+        ['cookie', cookie],
+        ['proxy-authorization', proxy],
+      ] as const) {
         expect(headers[name]).toMatch(/…$/);
         expect(headers[name]!.length - 1).toBeLessThanOrEqual(Math.floor(value.length / 3));
         expect(value.startsWith(headers[name]!.slice(0, -1))).toBe(true);
@@ -149,7 +168,9 @@ describe('journal middleware', () => {
     it('secret fields of a JSON body are cut at any depth; the rest of the body is kept', async () => {
       const body = { subject: 'Hello', password: 'hunter2hunter2', nested: [{ client_secret: 'cs_abcdefghijklmnop', n: 1 }] };
       await app.request('/oauth/token', {
-        method: 'POST', headers: { 'content-type': 'application/json', 'x-test-read': '' }, body: JSON.stringify(body),
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-test-read': '' },
+        body: JSON.stringify(body),
       });
       const entry = only();
       expect(entry.body).toEqual({ subject: 'Hello', password: 'hunt…', nested: [{ client_secret: 'cs_abc…', n: 1 }] });
@@ -159,7 +180,9 @@ describe('journal middleware', () => {
     it('secret fields of a form body are cut', async () => {
       const form = 'grant_type=authorization_code&code=abcdefghijklmnop&code_verifier=0123456789abcdef0123&redirect_uri=x';
       await app.request('/oauth/token', {
-        method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-test-read': '' }, body: form,
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-test-read': '' },
+        body: form,
       });
       const body = only().body as string;
       expect(body).toBe('grant_type=authorization_code&code=abcd…&code_verifier=0123…&redirect_uri=x');

@@ -2,8 +2,16 @@ import { describe, expect, it } from 'vitest';
 import { Journal, type RawEntry } from '../../src/middleware/journal-log.js';
 
 const raw = (n: number): RawEntry => ({
-  at: Date.parse('2026-01-01T00:00:00Z') + n, method: 'GET', url: `http://localhost/v1/r${n}`, headers: {}, body: null,
-  bodySize: 0, bodyTruncated: false, status: 200, duration: 1, workspace: 'ws_456',
+  at: Date.parse('2026-01-01T00:00:00Z') + n,
+  method: 'GET',
+  url: `http://localhost/v1/r${n}`,
+  headers: {},
+  body: null,
+  bodySize: 0,
+  bodyTruncated: false,
+  status: 200,
+  duration: 1,
+  workspace: 'ws_456',
 });
 const limits = (entries: number, bytes = 1 << 20) => ({ entries, bytes });
 

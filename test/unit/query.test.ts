@@ -33,8 +33,7 @@ describe('textMatcher', () => {
     ['a*b*c', 'acb', false],
     ['ab*ba', 'aba', false],
     ['*', '', true],
-  ])('%s against %s → %s', (pattern, value, expected) =>
-    expect(textMatcher(pattern)(typeof value === 'string' ? value.toLowerCase() : value)).toBe(expected));
+  ])('%s against %s → %s', (pattern, value, expected) => expect(textMatcher(pattern)(typeof value === 'string' ? value.toLowerCase() : value)).toBe(expected));
 });
 
 describe('filters over columns (comma lists through the indexes, the rest through buildPredicate)', () => {
@@ -45,7 +44,13 @@ describe('filters over columns (comma lists through the indexes, the rest throug
   ];
   const view = new View(records);
   const ids = (query: Record<string, unknown>) => {
-    const { positions, predicate } = planQuery(query, view, (f) => (f === 'tag' ? 'tags' : f), [], () => []);
+    const { positions, predicate } = planQuery(
+      query,
+      view,
+      (f) => (f === 'tag' ? 'tags' : f),
+      [],
+      () => [],
+    );
     return paginate(view.records, predicate, 1, 100, positions).items.map((r) => r.id);
   };
   it.each([
@@ -81,7 +86,18 @@ describe('search', () => {
 
 describe('intersectUnions', () => {
   it('intersects sets, each the union of sorted lists, counting duplicates once', () => {
-    expect(intersectUnions([[[0, 2, 4], [2, 3]], [[2], [4]]], 6)).toEqual([2, 4]);
+    expect(
+      intersectUnions(
+        [
+          [
+            [0, 2, 4],
+            [2, 3],
+          ],
+          [[2], [4]],
+        ],
+        6,
+      ),
+    ).toEqual([2, 4]);
     expect(intersectUnions([[[1, 3]]], 6)).toEqual([1, 3]);
     expect(intersectUnions([[[1, 3]], []], 6)).toEqual([]);
   });
@@ -95,7 +111,13 @@ describe('planQuery', () => {
   ];
   const view = new View(records);
   const run = (query: Record<string, unknown>, terms: string[] = []) => {
-    const { positions, predicate } = planQuery(query, view, (f) => (f === 'tag' ? 'tags' : f), terms, () => view.derived('$s', (r) => String(r.subject).toLowerCase()));
+    const { positions, predicate } = planQuery(
+      query,
+      view,
+      (f) => (f === 'tag' ? 'tags' : f),
+      terms,
+      () => view.derived('$s', (r) => String(r.subject).toLowerCase()),
+    );
     return paginate(records, predicate, 1, 10, positions).items.map((r) => r.id);
   };
   it.each([

@@ -13,7 +13,11 @@ function workspace(id = 'ws_1'): Workspace {
     collections: Object.fromEntries(COLLECTIONS.map((name) => [name, {}])) as WorkspaceData['collections'],
   };
   let n = 0;
-  return new Workspace(data, (prefix) => `${prefix}${++n}`, () => undefined);
+  return new Workspace(
+    data,
+    (prefix) => `${prefix}${++n}`,
+    () => undefined,
+  );
 }
 
 const hook = (ws: Workspace, id: string, active = true): Rec => {
@@ -24,9 +28,20 @@ const hook = (ws: Workspace, id: string, active = true): Rec => {
 
 const delivery = (ws: Workspace, id: string, over: Partial<Rec> = {}): Rec => {
   const d: Rec = {
-    id, webhook_id: 'wh_1', event_id: `evt_${id}`, event: 'ticket.created', status: 'pending', attempts: 0,
-    response_status: null, error: null, next_attempt_at: at(0), payload: { id: `evt_${id}` }, history: [],
-    created_at: '2026-07-01T12:00:00Z', updated_at: '2026-07-01T12:00:00Z', ...over,
+    id,
+    webhook_id: 'wh_1',
+    event_id: `evt_${id}`,
+    event: 'ticket.created',
+    status: 'pending',
+    attempts: 0,
+    response_status: null,
+    error: null,
+    next_attempt_at: at(0),
+    payload: { id: `evt_${id}` },
+    history: [],
+    created_at: '2026-07-01T12:00:00Z',
+    updated_at: '2026-07-01T12:00:00Z',
+    ...over,
   };
   ws.collections.deliveries.put(d);
   return d;
@@ -53,8 +68,11 @@ describe('byCreation', () => {
 
   it('sorts any shuffle of the same records into one order', () => {
     const records = [
-      rec('dlv_c', '2026-07-01T12:00:01Z'), rec('dlv_b', '2026-07-01T12:00:00Z'), rec('dlv_a', '2026-07-01T12:00:01Z'),
-      rec('dlv_d', '2026-06-30T23:59:59Z'), rec('dlv_e', '2026-07-01T12:00:00Z'),
+      rec('dlv_c', '2026-07-01T12:00:01Z'),
+      rec('dlv_b', '2026-07-01T12:00:00Z'),
+      rec('dlv_a', '2026-07-01T12:00:01Z'),
+      rec('dlv_d', '2026-06-30T23:59:59Z'),
+      rec('dlv_e', '2026-07-01T12:00:00Z'),
     ];
     const expected = ['dlv_d', 'dlv_b', 'dlv_e', 'dlv_a', 'dlv_c'];
     for (const order of [records, [...records].reverse(), [records[2]!, records[4]!, records[0]!, records[3]!, records[1]!]]) {
@@ -82,7 +100,7 @@ describe('nextPending', () => {
     expect(q.ids).toEqual(['dlv_1', 'dlv_2']);
   });
 
-  it('follows the queue order, not the records\' timestamps', () => {
+  it("follows the queue order, not the records' timestamps", () => {
     const ws = workspace();
     delivery(ws, 'dlv_1', { created_at: '2026-07-01T12:00:05Z', next_attempt_at: at(5_000) });
     delivery(ws, 'dlv_2', { created_at: '2026-07-01T12:00:00Z', next_attempt_at: at(0) });
@@ -113,7 +131,7 @@ describe('nextPending', () => {
     expect(q.ids).toEqual([]);
   });
 
-  it('reads the queue\'s own workspace only', () => {
+  it("reads the queue's own workspace only", () => {
     const ws = workspace('ws_1');
     const other = workspace('ws_2');
     delivery(other, 'dlv_1');
@@ -135,7 +153,7 @@ describe('activeEndpoint', () => {
     expect(activeEndpoint(queue(ws, ['dlv_1']), d)).toBe(h);
   });
 
-  it('the delivery\'s own subscription, not another one', () => {
+  it("the delivery's own subscription, not another one", () => {
     const ws = workspace();
     hook(ws, 'wh_1', false);
     const h2 = hook(ws, 'wh_2');
@@ -161,7 +179,7 @@ describe('activeEndpoint', () => {
     expect(activeEndpoint(q, d)).toBeUndefined();
   });
 
-  it('looks in the queue\'s workspace, not another that holds the same id', () => {
+  it("looks in the queue's workspace, not another that holds the same id", () => {
     const ws = workspace('ws_1');
     const other = workspace('ws_2');
     hook(other, 'wh_1');
@@ -192,7 +210,11 @@ describe('earliestDue', () => {
     delivery(ws, 'dlv_1', { webhook_id: 'wh_1', next_attempt_at: at(30_000) });
     delivery(ws, 'dlv_2', { webhook_id: 'wh_2', next_attempt_at: at(1_000) });
     delivery(ws, 'dlv_3', { webhook_id: 'wh_3', next_attempt_at: at(5_000) });
-    const queues = new Map([['a', queue(ws, ['dlv_1'])], ['b', queue(ws, ['dlv_2'])], ['c', queue(ws, ['dlv_3'])]]);
+    const queues = new Map([
+      ['a', queue(ws, ['dlv_1'])],
+      ['b', queue(ws, ['dlv_2'])],
+      ['c', queue(ws, ['dlv_3'])],
+    ]);
     expect(earliestDue(queues.values())).toBe(T0 + 1_000);
   });
 
@@ -259,7 +281,7 @@ describe('earliestDue', () => {
 
   // The Delivery schema allows next_attempt_at: null, so a restored snapshot may hold a pending one
   // without it: it is due now (as Dispatcher.drain treats it), never NaN (flush would advance by NaN).
-  it('a pending head without next_attempt_at does not hide the other queues\' due times', () => {
+  it("a pending head without next_attempt_at does not hide the other queues' due times", () => {
     const ws = workspace();
     hook(ws, 'wh_1');
     hook(ws, 'wh_2');

@@ -21,12 +21,14 @@ describe('rateLimit middleware', () => {
     limiter = new RateLimiter(clock);
     app = new Hono<AppEnv>();
     app.onError((err, c) => renderError(err, c));
-    app.use(rateLimit({
-      limiter,
-      // One known credential on the business plan; everything else is unknown.
-      bucketOf: (token) => (token === 'sk_known' ? { bucket: 'key:known', plan: 'business' } : undefined),
-      defaultPlan: 'starter',
-    }));
+    app.use(
+      rateLimit({
+        limiter,
+        // One known credential on the business plan; everything else is unknown.
+        bucketOf: (token) => (token === 'sk_known' ? { bucket: 'key:known', plan: 'business' } : undefined),
+        defaultPlan: 'starter',
+      }),
+    );
     app.get('/v1/x', (c) => c.text('ok'));
     app.get('/v1/fails', () => {
       throw errors.notFound('ticket', 't_1');
@@ -67,7 +69,9 @@ describe('rateLimit middleware', () => {
     expect(res.headers.get('x-ratelimit-limit')).toBe('60');
     expect(await res.json()).toEqual({
       error: {
-        type: 'rate_limit_error', code: 'rate_limit_exceeded', param: null,
+        type: 'rate_limit_error',
+        code: 'rate_limit_exceeded',
+        param: null,
         message: 'Too many requests: the limit is 60 per minute. Retry after 30 seconds.',
       },
     });

@@ -37,7 +37,13 @@ describe('RateLimiter', () => {
   });
 
   it.each([
-    [0, 30], [29_000, 1], [29_500, 1], [29_999, 1], [-30_000, 60], [-29_001, 60], [-28_999, 59],
+    [0, 30],
+    [29_000, 1],
+    [29_500, 1],
+    [29_999, 1],
+    [-30_000, 60],
+    [-29_001, 60],
+    [-28_999, 59],
   ])('Retry-After %i ms from T0 is %i s (whole seconds, at least 1)', (offset, seconds) => {
     clock.advance(offset);
     limiter.hit('key:a', 1);

@@ -41,7 +41,9 @@ describe('sameOriginOnly middleware', () => {
     expect(res.status).toBe(403);
     expect(await res.json()).toEqual({
       error: {
-        type: 'authorization_error', code: 'cross_origin_refused', param: null,
+        type: 'authorization_error',
+        code: 'cross_origin_refused',
+        param: null,
         message: `The control plane does not take requests from web pages (${from}); call it from a test, a script or curl.`,
       },
     });

@@ -41,23 +41,45 @@ async function receiver(respond?: Receiver['respond']): Promise<Receiver> {
 async function server(handler: (req: IncomingMessage, res: ServerResponse) => void): Promise<{ url: string; server: Server }> {
   const s = createServer(handler);
   await new Promise<void>((resolve) => s.listen(0, '127.0.0.1', resolve));
-  cleanups.push(() => new Promise<void>((resolve) => {
-    s.closeAllConnections();
-    s.close(() => resolve());
-  }));
+  cleanups.push(
+    () =>
+      new Promise<void>((resolve) => {
+        s.closeAllConnections();
+        s.close(() => resolve());
+      }),
+  );
   return { url: `http://127.0.0.1:${(s.address() as AddressInfo).port}`, server: s };
 }
 
 const portOf = (url: string) => Number(new URL(url).port);
 
-const hook = (url: string, over: Partial<Rec> = {}): Rec =>
-  ({ id: 'wh_1', url, secret: SECRET, events: ['*'], active: true, created_at: '2031-03-04T05:00:00Z', updated_at: '2031-03-04T05:00:00Z', ...over });
+const hook = (url: string, over: Partial<Rec> = {}): Rec => ({
+  id: 'wh_1',
+  url,
+  secret: SECRET,
+  events: ['*'],
+  active: true,
+  created_at: '2031-03-04T05:00:00Z',
+  updated_at: '2031-03-04T05:00:00Z',
+  ...over,
+});
 
 const payload = { id: 'evt_abc', event: 'ticket.created', timestamp: '2031-03-04T05:06:07Z', data: { id: 'tkt_1', subject: 'Ünïcode ✓' } };
 const delivery = (over: Partial<Rec> = {}): Rec => ({
-  id: 'dlv_1', webhook_id: 'wh_1', event_id: 'evt_abc', event: 'ticket.created', status: 'pending', attempts: 0,
-  response_status: null, error: null, next_attempt_at: '2031-03-04T05:06:07Z', payload, history: [],
-  created_at: '2031-03-04T05:06:07Z', updated_at: '2031-03-04T05:06:07Z', ...over,
+  id: 'dlv_1',
+  webhook_id: 'wh_1',
+  event_id: 'evt_abc',
+  event: 'ticket.created',
+  status: 'pending',
+  attempts: 0,
+  response_status: null,
+  error: null,
+  next_attempt_at: '2031-03-04T05:06:07Z',
+  payload,
+  history: [],
+  created_at: '2031-03-04T05:06:07Z',
+  updated_at: '2031-03-04T05:06:07Z',
+  ...over,
 });
 
 const SELF = 'Not sent: the URL reaches this server itself.';
@@ -203,19 +225,25 @@ describe('Sender: never to this server itself', () => {
     ['0.0.0.0', (p: number) => `http://0.0.0.0:${p}/hooks`],
     ['[::ffff:127.0.0.1]', (p: number) => `http://[::ffff:127.0.0.1]:${p}/hooks`],
     ['[::1]', (p: number) => `http://[::1]:${p}/hooks`],
-  ])('refuses %s on the listener\'s port without sending', async (_name, url) => {
+  ])("refuses %s on the listener's port without sending", async (_name, url) => {
     await refusesSelf(url, (port) => ({ host: '127.0.0.1', port }));
   });
 
   it('refuses its own port when it listens on every address', async () => {
-    await refusesSelf((p) => `http://127.0.0.1:${p}/hooks`, (port) => ({ host: '0.0.0.0', port }));
+    await refusesSelf(
+      (p) => `http://127.0.0.1:${p}/hooks`,
+      (port) => ({ host: '0.0.0.0', port }),
+    );
   });
 
   it('refuses a host name that resolves to one of its own addresses, when it connects', async (ctx) => {
     const name = hostname();
     const found = await lookup(name, { all: true }).catch(() => []);
     if (name.includes('localhost') || !found.some((a) => a.address === '127.0.0.1')) ctx.skip();
-    await refusesSelf((p) => `http://${name}:${p}/hooks`, (port) => ({ host: '127.0.0.1', port }));
+    await refusesSelf(
+      (p) => `http://${name}:${p}/hooks`,
+      (port) => ({ host: '127.0.0.1', port }),
+    );
   });
 
   it('sends to another port of the same host', async () => {

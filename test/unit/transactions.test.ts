@@ -6,14 +6,20 @@ function setup() {
   let release!: (ok: boolean) => void;
   const writes: string[] = [];
   const state = { value: 'start' };
-  const tx = new Transactions(() => {
-    writes.push(state.value); // serialised now, as lowdb does
-    return new Promise<void>((resolve, reject) => (release = (ok) => (ok ? resolve() : reject(new Error('disk full')))));
-  }, (err) => new Error(`not saved: ${(err as Error).message}`));
+  const tx = new Transactions(
+    () => {
+      writes.push(state.value); // serialised now, as lowdb does
+      return new Promise<void>((resolve, reject) => (release = (ok) => (ok ? resolve() : reject(new Error('disk full')))));
+    },
+    (err) => new Error(`not saved: ${(err as Error).message}`),
+  );
   const set = (next: string) => {
     const before = state.value;
     state.value = next;
-    tx.record(() => (state.value = before), () => (state.value = next));
+    tx.record(
+      () => (state.value = before),
+      () => (state.value = next),
+    );
   };
   return { tx, state, set, writes, release: (ok: boolean) => release(ok) };
 }
@@ -55,10 +61,12 @@ describe('transactions with a durable write', () => {
 
   it('undo a change whose work throws, and refuse asynchronous work', async () => {
     const { tx, state, set } = setup();
-    await expect(tx.run(() => {
-      set('half');
-      throw new Error('refused');
-    })).rejects.toThrow('refused');
+    await expect(
+      tx.run(() => {
+        set('half');
+        throw new Error('refused');
+      }),
+    ).rejects.toThrow('refused');
     expect(state.value).toBe('start');
     await expect(tx.run(() => Promise.resolve(1))).rejects.toThrow(/synchronously/);
   });

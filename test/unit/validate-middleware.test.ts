@@ -20,16 +20,24 @@ describe('validate middleware', () => {
     });
     app.onError((err, c) => renderError(err, c));
     for (const op of buildOperations(spec).filter((o) => ['getMe', 'listContacts', 'getContact', 'createContact', 'updateContact'].includes(o.id))) {
-      app.on(op.method.toUpperCase(), op.routePath, async (c, next) => {
-        c.set('op', op);
-        await next();
-      }, check, (c) => c.json(c.get('input')));
+      app.on(
+        op.method.toUpperCase(),
+        op.routePath,
+        async (c, next) => {
+          c.set('op', op);
+          await next();
+        },
+        check,
+        (c) => c.json(c.get('input')),
+      );
     }
   });
 
-  const call = (method: string, path: string, body?: unknown) => app.request(path, {
-    method, ...(body === undefined ? {} : { body: JSON.stringify(body), headers: { 'content-type': 'application/json' } }),
-  });
+  const call = (method: string, path: string, body?: unknown) =>
+    app.request(path, {
+      method,
+      ...(body === undefined ? {} : { body: JSON.stringify(body), headers: { 'content-type': 'application/json' } }),
+    });
   const errorOf = async (res: Response) => ((await res.json()) as { error: Record<string, unknown> }).error;
 
   it('an operation with nothing to validate gets empty input without loading the validator', async () => {
@@ -39,13 +47,13 @@ describe('validate middleware', () => {
     expect(loads).toBe(0);
   });
 
-  it('a list without a query gets the spec\'s query defaults', async () => {
-    const input = await (await call('GET', '/v1/contacts')).json() as { query: Record<string, unknown> };
+  it("a list without a query gets the spec's query defaults", async () => {
+    const input = (await (await call('GET', '/v1/contacts')).json()) as { query: Record<string, unknown> };
     expect(input.query).toEqual({ page: 1, per_page: 25, sort: 'created_at', order: 'desc' });
   });
 
   it('query parameters are typed and defaults fill the rest', async () => {
-    const input = await (await call('GET', '/v1/contacts?per_page=5&page=2')).json() as { query: Record<string, unknown> };
+    const input = (await (await call('GET', '/v1/contacts?per_page=5&page=2')).json()) as { query: Record<string, unknown> };
     expect(input.query).toEqual({ page: 2, per_page: 5, sort: 'created_at', order: 'desc' });
     expect(loads).toBeGreaterThan(0);
   });
