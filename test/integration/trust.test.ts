@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { LIMITS } from '../../src/limits.js';
 import { harness, type Harness } from '../helpers/harness.js';
+import { pendingDelivery } from '../helpers/records.js';
 
 const REDIRECT = 'http://127.0.0.1:8765/cb';
 const form = { 'content-type': 'application/x-www-form-urlencoded' };
@@ -36,22 +37,7 @@ describe('restores are checked, then exact', () => {
     [
       'a delivery history of null',
       (s: any, hook: string) => {
-        const at = '2026-07-01T12:00:00Z';
-        s.workspaces.ws_456.collections.deliveries.dlv_x = {
-          id: 'dlv_x',
-          webhook_id: hook,
-          event_id: 'evt_x',
-          event: 'ticket.created',
-          status: 'pending',
-          attempts: 0,
-          response_status: null,
-          error: null,
-          next_attempt_at: at,
-          history: null,
-          created_at: at,
-          updated_at: at,
-          payload: { id: 'evt_x', event: 'ticket.created', timestamp: at, data: {} },
-        };
+        s.workspaces.ws_456.collections.deliveries.dlv_x = pendingDelivery('dlv_x', hook, { history: null });
       },
       'workspaces.ws_456.collections.deliveries.dlv_x.history',
     ],

@@ -2,6 +2,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { harness, type Harness } from '../helpers/harness.js';
+import { pendingDelivery } from '../helpers/records.js';
 import { startReceiver, type Receiver } from '../helpers/receiver.js';
 
 const servers: Server[] = [];
@@ -133,22 +134,9 @@ describe('a restored snapshot', () => {
     const h = await harness();
     const hook = (await h.call('POST', '/v1/webhooks', { body: { url: receiver.url, events: ['*'] } })).body.data;
     const state = (await h.get('/_mock/state', { key: null })).body;
-    const at = '2026-07-01T12:00:00Z';
-    state.workspaces.ws_456.collections.deliveries.dlv_restored = {
-      id: 'dlv_restored',
-      webhook_id: hook.id,
-      event_id: 'evt_restored',
-      event: 'ticket.created',
-      status: 'pending',
-      attempts: 0,
-      response_status: null,
-      error: null,
-      next_attempt_at: at,
-      history: [],
-      created_at: at,
-      updated_at: at,
-      payload: { id: 'evt_restored', event: 'ticket.created', timestamp: at, data: { id: 'ticket_123' } },
-    };
+    state.workspaces.ws_456.collections.deliveries.dlv_restored = pendingDelivery('dlv_restored', hook.id, {
+      payload: { id: 'evt_restored', event: 'ticket.created', timestamp: '2026-07-01T12:00:00Z', data: { id: 'ticket_123' } },
+    });
     expect((await h.call('PUT', '/_mock/state', { key: null, body: state })).status).toBe(200);
     const [got] = await receiver.waitFor(1);
     expect(got!.headers['webhook-id']).toBe('evt_restored');
