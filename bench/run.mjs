@@ -1,10 +1,14 @@
-// npm run bench: throughput and latency of the mock against a bare Hono baseline, in one run,
-// each server in its own process on loopback; plus start-up time and peak RSS.
+// npm run bench: throughput and latency of the mock, each scenario against its own ceiling measured
+// in the same run (bare Hono answering the same request with the same bytes: see baseline.mjs),
+// each server in its own process on loopback; plus start-up time against bare Hono's, peak RSS and
+// webhook delivery latency. Prints ratios first, and writes the run to bench/results/<date>-<commit>.json.
 // The mock runs with --no-rate-limit (a load test is far over any plan's limit).
 // Env: BENCH_DURATION (s per scenario, default 5), BENCH_CONNECTIONS (default 10),
 //      BENCH_SCALES (comma list of --fixtures-scale values; "default" = bundled fixtures; default "default,100000").
-import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { execFileSync, spawn } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpus, tmpdir, totalmem } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 
@@ -65,55 +69,73 @@ async function load(url, opts = {}) {
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
-async function startupTimes(args, runs) {
-  const health = [];
-  const me = [];
+/** Median time from spawn to the first 200 of each URL path given, over `runs` starts. */
+async function startupTimes(args, paths, runs) {
+  const times = paths.map(() => []);
   for (let i = 0; i < runs; i++) {
     const t0 = performance.now();
     const { proc, url } = await start(args);
-    await firstOk(`${url}/_mock/health`);
-    health.push(performance.now() - t0);
-    await firstOk(`${url}/v1/me`, AUTH);
-    me.push(performance.now() - t0);
+    for (const [j, path] of paths.entries()) {
+      await firstOk(`${url}${path}`, path.startsWith('/v1') ? AUTH : {});
+      times[j].push(performance.now() - t0);
+    }
     await stop(proc);
   }
-  return { health: Math.round(median(health)), me: Math.round(median(me)) };
+  return times.map((t) => Math.round(median(t)));
+}
+
+const BASELINE = fileURLToPath(new URL('./baseline.mjs', import.meta.url));
+const SCENARIOS = [
+  ['GET one ticket', 'GET', '/v1/tickets/ticket_123'],
+  ['list 25 tickets status=open', 'GET', '/v1/tickets?status=open'],
+  ['list tickets q=billing', 'GET', '/v1/tickets?q=billing'],
+  ['list tickets status=open&priority=urgent&q=billing', 'GET', '/v1/tickets?status=open&priority=urgent&q=billing'],
+  ['POST a ticket', 'POST', '/v1/tickets', JSON.stringify({ subject: 'Bench ticket', priority: 'high' })],
+];
+const requestOf = (method, body) => ({
+  method,
+  headers: body ? { ...AUTH, 'content-type': 'application/json' } : AUTH,
+  ...(body ? { body } : {}),
+});
+
+/** What the mock answers each scenario's request: the bytes its ceiling will serve. */
+async function captureAnswers(url) {
+  const answers = [];
+  for (const [, method, path, body] of SCENARIOS) {
+    const res = await fetch(`${url}${path}`, requestOf(method, body));
+    answers.push({ method, path, status: res.status, contentType: res.headers.get('content-type'), body: await res.text() });
+  }
+  const file = join(mkdtempSync(join(tmpdir(), 'cfm-bench-')), 'answers.json');
+  writeFileSync(file, JSON.stringify(answers));
+  return file;
 }
 
 const rows = [];
-const baseline = await start([fileURLToPath(new URL('./baseline.mjs', import.meta.url))]);
-await firstOk(`${baseline.url}/`);
-await load(`${baseline.url}/`, { duration: 1 });
-const base = await load(`${baseline.url}/`);
-rows.push(['baseline: bare Hono GET /', '-', base]);
-await stop(baseline.proc);
+const hello = await start([BASELINE]);
+await firstOk(`${hello.url}/`);
+await load(`${hello.url}/`, { duration: 1 });
+const base = await load(`${hello.url}/`);
+await stop(hello.proc);
+const [baselineStart] = await startupTimes([BASELINE], ['/'], 5);
 
 const summary = [];
 for (const scale of SCALES) {
   const args = [CLI, '--port', '0', '--log-level', 'silent', '--no-rate-limit', ...(scale === 'default' ? [] : ['--fixtures-scale', scale])];
-  const startup = await startupTimes(args, scale === 'default' ? 5 : 1);
+  const [health, me] = await startupTimes(args, ['/_mock/health', '/v1/me'], scale === 'default' ? 5 : 1);
   const mock = await start(args);
   await firstOk(`${mock.url}/v1/tickets?status=open&q=billing`, AUTH);
-  const scenarios = [
-    ['GET one ticket', '/v1/tickets/ticket_123'],
-    ['list 25 tickets status=open', '/v1/tickets?status=open'],
-    ['list tickets q=billing', '/v1/tickets?q=billing'],
-    ['list tickets status=open&priority=urgent&q=billing', '/v1/tickets?status=open&priority=urgent&q=billing'],
-  ];
-  for (const [name, path] of scenarios) {
-    await load(`${mock.url}${path}`, { headers: AUTH, duration: 1 });
-    rows.push([name, scale, await load(`${mock.url}${path}`, { headers: AUTH })]);
+  const ceiling = await start([BASELINE, await captureAnswers(mock.url)]);
+  await firstOk(`${ceiling.url}/`);
+  for (const [name, method, path, body] of SCENARIOS) {
+    const opts = requestOf(method, body);
+    // Warm both, then measure the ceiling and the mock back to back.
+    await load(`${ceiling.url}${path}`, { ...opts, duration: 1 });
+    await load(`${mock.url}${path}`, { ...opts, duration: 1 });
+    const top = await load(`${ceiling.url}${path}`, opts);
+    rows.push({ name, scale, mock: await load(`${mock.url}${path}`, opts), ceiling: top });
   }
-  rows.push([
-    'POST a ticket',
-    scale,
-    await load(`${mock.url}/v1/tickets`, {
-      method: 'POST',
-      headers: { ...AUTH, 'content-type': 'application/json' },
-      body: JSON.stringify({ subject: 'Bench ticket', priority: 'high' }),
-    }),
-  ]);
-  summary.push({ scale, startup, rssMb: peakRssMb(mock.proc.pid) });
+  summary.push({ scale, startup: { health, me }, rssMb: peakRssMb(mock.proc.pid) });
+  await stop(ceiling.proc);
   await stop(mock.proc);
 }
 
@@ -170,17 +192,54 @@ await stop(hooked.proc);
 await stop(rec.proc);
 
 const pad = (s, n) => String(s).padEnd(n);
-console.log(`\nautocannon: ${CONNECTIONS} connections, ${DURATION}s per scenario, node ${process.version}\n`);
-console.log(`| ${pad('scenario', 50)} | ${pad('fixtures', 8)} | req/s   | p50 ms | p99 ms | × baseline | non-2xx |`);
-console.log(`|${'-'.repeat(52)}|${'-'.repeat(10)}|---------|--------|--------|------------|---------|`);
-for (const [name, scale, r] of rows) {
+const ratio = (a, b) => Number((a / b).toFixed(2));
+console.log(`\nautocannon: ${CONNECTIONS} connections, ${DURATION}s per scenario, node ${process.version}`);
+console.log('ceiling: bare Hono answering the same request with the same bytes (POST: after parsing the JSON body), same run\n');
+console.log(`| ${pad('scenario', 50)} | ${pad('fixtures', 8)} | × ceiling | req/s   | ceiling req/s | p50 ms | p99 ms | non-2xx |`);
+console.log(`|${'-'.repeat(52)}|${'-'.repeat(10)}|-----------|---------|---------------|--------|--------|---------|`);
+for (const { name, scale, mock: r, ceiling: c } of rows) {
   console.log(
-    `| ${pad(name, 50)} | ${pad(scale, 8)} | ${pad(r.rps, 7)} | ${pad(r.p50, 6)} | ${pad(r.p99, 6)} | ${pad((r.rps / base.rps).toFixed(2), 10)} | ${pad(r.non2xx + r.errors, 7)} |`,
+    `| ${pad(name, 50)} | ${pad(scale, 8)} | ${pad(ratio(r.rps, c.rps).toFixed(2), 9)} | ${pad(r.rps, 7)} | ${pad(c.rps, 13)} | ${pad(r.p50, 6)} | ${pad(r.p99, 6)} | ${pad(r.non2xx + r.errors, 7)} |`,
   );
 }
-console.log('\n| fixtures | spawn → first /_mock/health 200 | spawn → first /v1/me 200 | peak RSS |');
-console.log('|----------|--------------------------------|-------------------------|----------|');
-console.log('(median of 5 runs at the default fixtures; one run at larger scales, which generate their data at start)');
-for (const s of summary) console.log(`| ${pad(s.scale, 8)} | ${pad(`${s.startup.health} ms`, 30)} | ${pad(`${s.startup.me} ms`, 23)} | ${s.rssMb} MB |`);
+console.log(`\nbare Hono hello-world: ${base.rps} req/s (p50 ${base.p50} ms, p99 ${base.p99} ms)`);
+console.log('\n| fixtures | spawn → first /v1/me 200 | × bare Hono start | spawn → first /_mock/health 200 | peak RSS |');
+console.log('|----------|--------------------------|-------------------|---------------------------------|----------|');
+console.log(`(median of 5 starts at the default fixtures, one at larger scales; bare Hono: ${baselineStart} ms to its first 200)`);
+for (const s of summary) {
+  console.log(
+    `| ${pad(s.scale, 8)} | ${pad(`${s.startup.me} ms`, 24)} | ${pad(ratio(s.startup.me, baselineStart).toFixed(2), 17)} | ${pad(`${s.startup.health} ms`, 31)} | ${s.rssMb} MB |`,
+  );
+}
 console.log(`\nwebhook delivery, POST /v1/tickets → signed delivery at a local receiver, ${RATE} events/s for ${DURATION}s:`);
 console.log(`delivered ${latencies.length}/${total}, p50 ${pct(0.5)} ms, p99 ${pct(0.99)} ms`);
+
+const git = (...args) => {
+  try {
+    return execFileSync('git', args, { cwd: fileURLToPath(new URL('..', import.meta.url)), encoding: 'utf8' }).trim();
+  } catch {
+    return null;
+  }
+};
+const commit = git('rev-parse', '--short', 'HEAD');
+const dirty = git('status', '--porcelain', '--untracked-files=no');
+const date = new Date().toISOString();
+const record = {
+  date,
+  commit: commit && dirty ? `${commit}+dirty` : commit,
+  node: process.version,
+  machine: { platform: process.platform, arch: process.arch, cpus: cpus().length, cpu: cpus()[0]?.model ?? null, memoryMb: Math.round(totalmem() / 2 ** 20) },
+  settings: { durationS: DURATION, connections: CONNECTIONS, scales: SCALES, webhookRate: RATE },
+  helloWorld: base,
+  scenarios: rows.map(({ name, scale, mock: r, ceiling: c }) => ({ name, fixtures: scale, ratio: ratio(r.rps, c.rps), mock: r, ceiling: c })),
+  startup: {
+    bareHonoMs: baselineStart,
+    runs: summary.map((s) => ({ fixtures: s.scale, ...s.startup, ratio: ratio(s.startup.me, baselineStart), peakRssMb: s.rssMb })),
+  },
+  webhooks: { rate: RATE, sent: total, delivered: latencies.length, p50Ms: Number(pct(0.5)), p99Ms: Number(pct(0.99)) },
+};
+const dir = fileURLToPath(new URL('./results/', import.meta.url));
+mkdirSync(dir, { recursive: true });
+const out = join(dir, `${date.replace(/[:.]/g, '-')}-${record.commit ?? 'nogit'}.json`);
+writeFileSync(out, `${JSON.stringify(record, null, 2)}\n`);
+console.log(`\nwritten: ${out}`);
