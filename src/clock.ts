@@ -47,8 +47,23 @@ export function parseInstant(value: string): number {
 }
 
 export function toIso(ms: number): string {
-  return `${new Date(ms).toISOString().slice(0, 19)}Z`;
+  // From year 0 to 9999 (all but extreme instants), the date part comes from a small cache of
+  // days and the time of day is arithmetic: fixtures format millions of instants at start.
+  if (!(ms >= 0 && ms < 253_402_300_800_000)) return `${new Date(ms).toISOString().slice(0, 19)}Z`;
+  const day = Math.floor(ms / DAY_MS);
+  let date = isoDays.get(day);
+  if (date === undefined) {
+    date = new Date(day * DAY_MS).toISOString().slice(0, 11);
+    if (isoDays.size < 10_000) isoDays.set(day, date);
+  }
+  const s = Math.floor((ms - day * DAY_MS) / 1000);
+  return `${date}${twoDigits(Math.floor(s / 3600))}:${twoDigits(Math.floor(s / 60) % 60)}:${twoDigits(s % 60)}Z`;
 }
+
+const DAY_MS = 86_400_000;
+/** 'YYYY-MM-DDT' by day since the epoch. */
+const isoDays = new Map<number, string>();
+const twoDigits = (n: number) => (n < 10 ? `0${n}` : String(n));
 
 export function createClock(realNow: () => number = Date.now): Clock {
   let frozenAt: number | null = null;

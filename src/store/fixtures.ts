@@ -1,6 +1,6 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { dict, own } from './dict.js';
+import { type Dict, dict, own } from './dict.js';
 import * as make from './factories.js';
 import type { FactoryContext, GenerateConfig } from './factories.js';
 import type { CollectionName, Rec, WorkspaceData, WorkspaceInfo } from './types.js';
@@ -113,7 +113,12 @@ export async function buildFixtures(opts: FixtureOptions): Promise<WorkspaceData
 }
 
 const ids = (list: Rec[]): string[] => list.map((r) => r.id);
-const byId = (list: Rec[]) => dict(Object.fromEntries(list.map((r) => [r.id, r])) as Record<string, Rec>);
+/** Records by id, in list order (a later duplicate replaces an earlier one in its place). */
+function byId(list: Rec[]): Dict<Rec> {
+  const out = dict<Rec>();
+  for (const r of list) out[r.id] = r;
+  return out;
+}
 
 /** Hand-written records, then generated ones: each collection from its factory, in a fixed order (the seed's faker calls run in sequence). */
 function generate(opts: FixtureOptions, seeded: FakerFactory): WorkspaceData {
