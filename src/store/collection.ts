@@ -1,4 +1,4 @@
-import { own, type Dict } from './dict.js';
+import { dict, own, type Dict } from './dict.js';
 import type { ChangeSink } from './transactions.js';
 import type { Rec } from './types.js';
 
@@ -116,22 +116,38 @@ export class View {
   }
 }
 
+/** Sorted views of frozen record maps (fixtures shared by workspaces), shared as the maps are. */
+const sharedViews = new WeakMap<Dict<Rec>, Map<string, { version: number; view: View }>>();
+
 /**
  * One collection of one workspace: the persisted object (id → record, owned by lowdb,
  * without a prototype) plus derived indexes that are rebuilt lazily after a write. Get by
  * id is O(1); sorted views and parent indexes are computed once per version, never per request.
+ * A frozen record map is shared (the fixtures of a seed): the first write copies it and hands
+ * the copy to `detach`, which puts it where the map was; until then its views are shared too.
  */
 export class Collection {
   private version = 0;
   private count: number;
-  private sortedViews = new Map<string, { version: number; view: View }>();
+  private ownViews = new Map<string, { version: number; view: View }>();
   private parentIndexes = new Map<string, { version: number; map: Map<unknown, Rec[]> }>();
 
   constructor(
-    private readonly records: Dict<Rec>,
+    private records: Dict<Rec>,
     private readonly onChange: ChangeSink = () => undefined,
+    private readonly detach: (copy: Dict<Rec>) => void = () => undefined,
   ) {
     this.count = Object.keys(records).length;
+  }
+
+  private get sortedViews(): Map<string, { version: number; view: View }> {
+    if (!Object.isFrozen(this.records)) return this.ownViews;
+    let views = sharedViews.get(this.records);
+    if (!views) {
+      views = new Map();
+      sharedViews.set(this.records, views);
+    }
+    return views;
   }
 
   get size(): number {
@@ -169,6 +185,10 @@ export class Collection {
   }
 
   private set(id: string, record: Rec | undefined): void {
+    if (Object.isFrozen(this.records)) {
+      this.records = dict(this.records);
+      this.detach(this.records);
+    }
     const had = Object.hasOwn(this.records, id);
     if (record) this.records[id] = record;
     else delete this.records[id];

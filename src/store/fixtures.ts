@@ -98,7 +98,10 @@ const built = new Map<string, WorkspaceData>();
 
 /**
  * The fixture workspace for a directory, seed and scale: hand-written records plus
- * faker-generated ones. Deterministic; built once per key and handed out as copies.
+ * faker-generated ones. Deterministic; built once per key. Every workspace built from the same
+ * key shares its records and collections, frozen, until it writes: a collection copies its
+ * record map on its first write (copy on write, see Collection), and records are never changed
+ * in place (a write stores a new object).
  */
 export async function buildFixtures(opts: FixtureOptions): Promise<WorkspaceData> {
   const key = `${opts.dir}\0${opts.seed}\0${opts.scale ?? ''}`;
@@ -107,9 +110,19 @@ export async function buildFixtures(opts: FixtureOptions): Promise<WorkspaceData
     data = generate(opts, await loadFaker());
     // Scaled (benchmark) fixtures are too big to keep a pristine copy of; they are rebuilt on reset.
     if (opts.scale !== undefined) return data;
+    for (const c of COLLECTIONS) {
+      for (const record of Object.values(data.collections[c])) deepFreeze(record);
+      Object.freeze(data.collections[c]);
+    }
     built.set(key, data);
   }
-  return structuredClone(data);
+  return { ...data, workspace: { ...data.workspace }, collections: { ...data.collections } };
+}
+
+function deepFreeze(value: unknown): void {
+  if (typeof value !== 'object' || value === null || Object.isFrozen(value)) return;
+  Object.freeze(value);
+  for (const inner of Object.values(value)) deepFreeze(inner);
 }
 
 const ids = (list: Rec[]): string[] => list.map((r) => r.id);

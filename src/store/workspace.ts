@@ -17,7 +17,10 @@ export class Workspace {
         const records = data.collections[name];
         // Records are looked up by client-given ids: the map must have no prototype.
         if (!records || Object.getPrototypeOf(records) !== null) data.collections[name] = dict(records);
-        return [name, new Collection(data.collections[name], onChange)];
+        const detach = (copy: typeof records) => {
+          data.collections[name] = copy;
+        };
+        return [name, new Collection(data.collections[name], onChange, detach)];
       }),
     ) as Record<CollectionName, Collection>;
   }
