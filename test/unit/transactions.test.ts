@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { Transactions } from '../../src/store/transactions.js';
 
 /** A store of one value whose writes wait on a gate the test opens (or fails). */
@@ -45,18 +45,61 @@ describe('transactions with a durable write', () => {
     expect(state.value).toBe('start');
   });
 
-  it('run one at a time, each on what the last one saved', async () => {
+  it('one arriving while a write is in flight runs on what the last one saved', async () => {
     const { tx, state, set, writes, release } = setup();
     const first = tx.run(() => set('one'));
-    const second = tx.run(() => set(`${state.value}+two`));
     await Promise.resolve();
+    const second = tx.run(() => set(`${state.value}+two`));
     release(false);
     await expect(first).rejects.toThrow();
-    await new Promise((r) => setTimeout(r, 0));
+    await vi.waitUntil(() => writes.length === 2);
     release(true);
     await second;
     expect(writes).toEqual(['one', 'start+two']);
     expect(state.value).toBe('start+two');
+  });
+
+  it('group commit: those that wait share one write, each on the ones before it, each answered once it lands', async () => {
+    const { tx, state, set, writes, release } = setup();
+    const first = tx.run(() => set('one'));
+    await Promise.resolve();
+    const answered: string[] = [];
+    const group = [
+      tx.run(() => set(`${state.value}+a`)).then(() => answered.push('a')),
+      tx
+        .run(() => {
+          set('refused');
+          throw new Error('no');
+        })
+        .catch(() => answered.push('refused')),
+      tx.run(() => set(`${state.value}+b`)).then(() => answered.push('b')),
+    ];
+    release(true);
+    await first;
+    await vi.waitUntil(() => writes.length === 2);
+    // The throwing one is answered at once; the others wait for the group's write.
+    expect(answered).toEqual(['refused']);
+    expect(state.value).toBe('one');
+    release(true);
+    await Promise.all(group);
+    expect(writes).toEqual(['one', 'one+a+b']);
+    expect(answered).toEqual(['refused', 'a', 'b']);
+    expect(state.value).toBe('one+a+b');
+  });
+
+  it('a failed group write refuses every transaction in it and leaves none behind', async () => {
+    const { tx, state, set, writes, release } = setup();
+    const first = tx.run(() => set('one'));
+    await Promise.resolve();
+    const a = tx.run(() => set(`${state.value}+a`));
+    const b = tx.run(() => set(`${state.value}+b`));
+    release(true);
+    await first;
+    await vi.waitUntil(() => writes.length === 2);
+    release(false);
+    await expect(a).rejects.toThrow('not saved: disk full');
+    await expect(b).rejects.toThrow('not saved: disk full');
+    expect(state.value).toBe('one');
   });
 
   it('undo a change whose work throws, and refuse asynchronous work', async () => {
