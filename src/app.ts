@@ -11,10 +11,12 @@ import { LIMITS } from './limits.js';
 import { injectFaults } from './middleware/faults.js';
 import { sameOriginOnly } from './middleware/same-origin.js';
 import { journal } from './middleware/journal.js';
+import { logRequests } from './middleware/request-log.js';
 import { simulate } from './middleware/prefer.js';
 import { rateLimit } from './middleware/rate-limit.js';
 import { latency } from './middleware/latency.js';
 import { validate } from './middleware/validate.js';
+import { routeNotFound } from './openapi/messages.js';
 import type { Operation } from './openapi/operations.js';
 import { controlRoutes } from './routes/control.js';
 import { registerDocs } from './routes/docs.js';
@@ -94,21 +96,10 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   const missing = operations.filter((op) => !handlers[op.id]).map((op) => op.id);
   if (missing.length) throw new Error(`openapi.yaml has operations without a handler: ${missing.join(', ')}`);
 
-  if (deps.config.logLevel === 'info' || deps.config.logLevel === 'debug') {
-    app.use('*', async function logRequest(c, next) {
-      const t0 = performance.now();
-      await next();
-      deps.logger.request({
-        method: c.req.method,
-        path: c.req.path,
-        status: c.res.status,
-        ms: performance.now() - t0,
-        workspace: c.get('principal')?.workspaceId ?? null,
-      });
-    });
-  }
+  if (deps.config.logLevel === 'info' || deps.config.logLevel === 'debug') app.use('*', logRequests(deps.logger));
   app.onError((err, c) => renderError(err, c, (e) => deps.logger.error(`${c.req.method} ${c.req.path} failed`, e)));
-  app.notFound((c) => renderError(errors.routeNotFound(c.req.method, c.req.path), c));
+  const known = [...new Set(operations.map((op) => op.path)), '/docs', '/openapi.yaml', '/openapi.json'];
+  app.notFound((c) => renderError(routeNotFound(c.req.method, c.req.path, known), c));
   const allowBrowsers = cors({
     origin: '*',
     allowHeaders: ['Authorization', 'Content-Type', 'Prefer'],
@@ -137,5 +128,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
     });
   }
   registerDocs(app, deps.spec);
+  // The root leads a browser to the playground (like /docs, not part of the CommFlow API).
+  app.get('/', (c) => c.redirect('/docs', 302));
   return app;
 }

@@ -4,6 +4,15 @@ import { isLoopbackHost } from './loopback.js';
 import { startServer } from './server.js';
 import { VERSION } from './version.js';
 
+/** Why the socket could not be opened, in one line that says what to do; undefined for other failures. */
+function listenFailure(err: unknown, host: string, port: number): string | undefined {
+  const code = (err as NodeJS.ErrnoException | null)?.code;
+  const where = `${host.includes(':') ? `[${host}]` : host}:${port}`;
+  if (code === 'EADDRINUSE') return `port ${port} is already in use (${where}); stop what holds it, or start with --port 0 to pick a free port.`;
+  if (code === 'EACCES') return `not allowed to listen on ${where} (ports below 1024 need privileges); use --port 4010, or --port 0 to pick a free port.`;
+  return undefined;
+}
+
 /** The only file that reads argv and env, prints the banner and exits the process. */
 async function main(): Promise<void> {
   let parsed: ReturnType<typeof parseConfig>;
@@ -30,7 +39,15 @@ async function main(): Promise<void> {
   process.on('unhandledRejection', (reason) => {
     process.stderr.write(`commflow-mock: unhandled rejection (a bug; the server keeps running): ${reason instanceof Error ? reason.stack : String(reason)}\n`);
   });
-  const server = await startServer(config);
+  let server: Awaited<ReturnType<typeof startServer>>;
+  try {
+    server = await startServer(config);
+  } catch (err) {
+    const why = listenFailure(err, config.host, config.port);
+    if (!why) throw err;
+    process.stderr.write(`commflow-mock: ${why}\n`);
+    process.exit(1);
+  }
   let closing = false;
   const shutdown = (signal: string) => {
     if (closing) return;
@@ -59,7 +76,10 @@ async function main(): Promise<void> {
         `  Test API key:  ${server.apiKey}\n` +
         `  Live API key:  ${server.liveApiKey}\n` +
         `  Playground:    ${server.url}/docs\n` +
-        server.webhooks.map((w) => `  Webhook:       ${w.url} (${w.id}, secret ${w.secret})\n`).join(''),
+        `  OpenAPI spec:  ${server.url}/openapi.yaml\n` +
+        `  Control plane: ${server.url}/_mock (health, reset, state, requests, faults, clock)\n` +
+        server.webhooks.map((w) => `  Webhook:       ${w.url} (${w.id}, secret ${w.secret})\n`).join('') +
+        'Press Ctrl+C to stop.\n',
     );
   } else {
     process.stdout.write(`${server.url}\n`);

@@ -259,12 +259,36 @@ function convert(flag: Flag, raw: string, source: string): unknown {
 
 export type ParsedArgs = { kind: 'run'; config: Config } | { kind: 'help' } | { kind: 'version' };
 
+/**
+ * `--seed -1` → `--seed=-1`. parseArgs takes a value that starts with a dash for an option
+ * ("argument is ambiguous"); here, as with getopt, the word after a flag that takes a value is
+ * that value, which is then validated like any other (so `--seed -1` says what --seed accepts).
+ * A flag there instead (`--seed --port 0`), or nothing, is a missing value.
+ */
+function joinDashValues(argv: string[]): string[] {
+  const takesValue = new Map(FLAGS.filter((f) => f.kind !== 'switch').map((f) => [`--${f.flag}`, f]));
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    const flag = takesValue.get(arg);
+    if (!flag) {
+      out.push(arg);
+      continue;
+    }
+    const next = argv[i + 1];
+    if (next === undefined || next.startsWith('--')) throw new ConfigError(`Missing value for ${arg}: expected ${arg} ${flag.arg}.`);
+    out.push(`${arg}=${next}`);
+    i++;
+  }
+  return out;
+}
+
 /** Flags override environment variables, which override defaults. Pure: no process access. */
 export function parseConfig(argv: string[], env: Record<string, string | undefined>): ParsedArgs {
   let values: Record<string, unknown>;
   try {
     ({ values } = parseArgs({
-      args: argv,
+      args: joinDashValues(argv),
       strict: true,
       allowPositionals: false,
       options: {

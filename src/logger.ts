@@ -8,6 +8,8 @@ export interface RequestLine {
   status: number;
   ms: number;
   workspace: string | null;
+  /** Why an error status was answered: the error code and the parameter it names (as in the body). */
+  error?: { code: string; param: string | null };
 }
 
 export interface Logger {
@@ -55,7 +57,8 @@ export function createLogger(
         return;
       }
       const status = color ? `${COLORS[String(r.status)[0]!] ?? ''}${r.status}\x1b[0m` : String(r.status);
-      write(`${r.method.padEnd(6)} ${r.path} ${status} ${r.ms.toFixed(1)} ms${r.workspace ? ` ${r.workspace}` : ''}\n`);
+      const why = r.error ? ` ${r.error.code}${r.error.param === null ? '' : ` param=${r.error.param}`}` : '';
+      write(`${r.method.padEnd(6)} ${r.path} ${status} ${r.ms.toFixed(1)} ms${r.workspace ? ` ${r.workspace}` : ''}${why}\n`);
     },
   };
 }

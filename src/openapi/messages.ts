@@ -1,5 +1,6 @@
 import type { ErrorObject } from 'ajv';
-import { type ApiError, errors } from '../errors.js';
+import { ApiError, errors } from '../errors.js';
+import { didYouMean, nearestPath } from './suggest.js';
 
 /** Where a validation error sits: a query or path parameter, a header, or the JSON body. */
 type Location = 'query' | 'path' | 'header' | 'requestBody';
@@ -28,8 +29,17 @@ function expectation(e: ErrorObject, siblings: ErrorObject[]): string {
   switch (e.keyword) {
     case 'type':
       return `be ${p.type === 'array' || p.type === 'object' || p.type === 'integer' ? 'an' : 'a'} ${String(p.type).replace(',', ' or ')}`;
-    case 'enum':
-      return `be one of: ${(p.allowedValues as unknown[]).map(describe).join(', ')}`;
+    case 'enum': {
+      const allowed = p.allowedValues as unknown[];
+      const hint =
+        typeof e.data === 'string'
+          ? didYouMean(
+              e.data,
+              allowed.filter((v): v is string => typeof v === 'string'),
+            )
+          : '';
+      return `be one of: ${allowed.map(describe).join(', ')}.${hint}`;
+    }
     case 'format':
       return `be a valid ${String(p.format)}`;
     case 'minLength':
@@ -58,11 +68,39 @@ function expectation(e: ErrorObject, siblings: ErrorObject[]): string {
       const allowed = alternatives.flatMap((s) => (s.keyword === 'enum' ? (s.params as { allowedValues: unknown[] }).allowedValues : []));
       const options = alternatives.filter((s) => s.keyword !== 'enum').map((s) => expectation(s, []).replace(/^be /, ''));
       if (allowed.length) options.unshift(`one of: ${allowed.map(describe).join(', ')}`);
-      return options.length ? `be ${[...new Set(options)].join(' or ')}` : 'match one of the allowed forms';
+      const hint =
+        typeof e.data === 'string'
+          ? didYouMean(
+              e.data,
+              allowed.filter((v): v is string => typeof v === 'string'),
+            )
+          : '';
+      return options.length ? `be ${[...new Set(options)].join(' or ')}.${hint}` : 'match one of the allowed forms.';
     }
     default:
       return e.message ?? 'be valid';
   }
+}
+
+/** "must …" ends its sentence, unless the expectation already did (it may add a hint after it). */
+function sentence(text: string): string {
+  return text.endsWith('.') || text.endsWith('?') ? text : `${text}.`;
+}
+
+/** The message of an unknown query parameter: the nearest known one when it looks like a typo of it, else the list. */
+export function unknownQueryMessage(name: string, allowed: string[]): string {
+  const hint = didYouMean(name, allowed);
+  if (hint) return `Unknown query parameter '${name}'.${hint}`;
+  return allowed.length
+    ? `Unknown query parameter '${name}'. Allowed: ${allowed.join(', ')}.`
+    : `Unknown query parameter '${name}'. This operation takes none.`;
+}
+
+/** A 404 for a path no route matches, naming the nearest route when the path looks like a typo of it (`/v1/ticket`). */
+export function routeNotFound(method: string, path: string, templates: Iterable<string>): ApiError {
+  const e = errors.routeNotFound(method, path);
+  const near = nearestPath(path, templates);
+  return near === undefined ? e : new ApiError(e.status, e.type, e.code, `${e.message} Did you mean ${near}?`, e.param, e.headers);
 }
 
 /** Turns ajv's errors for one request into the one CommFlow error that reports the first of them. */
@@ -90,15 +128,17 @@ export function toApiError(list: ErrorObject[]): ApiError {
     return fail(param, `The '${param}' ${noun} is required.`, 'missing_parameter');
   }
   if (chosen.keyword === 'additionalProperties') {
-    const param = paramOf([...rest, params.additionalProperty ?? '']);
+    const name = params.additionalProperty ?? '';
+    const param = paramOf([...rest, name]);
     const allowed = Object.keys((chosen.parentSchema as { properties?: object } | undefined)?.properties ?? {});
-    const known = allowed.length ? ` Allowed: ${allowed.join(', ')}.` : '';
+    const near = didYouMean(name, allowed);
+    const known = near || (allowed.length ? ` Allowed: ${allowed.join(', ')}.` : '');
     return fail(param, `Unknown ${noun} '${param}'.${known}`, 'unknown_parameter');
   }
   if (chosen.keyword === 'minProperties' && isBody && rest.length === 0) {
     return errors.validation(null, 'The request body must contain at least one field.');
   }
   const param = paramOf(rest);
-  if (!param) return errors.validation(null, `The request body must ${expectation(chosen, list)}.`);
-  return fail(param, `The '${param}' ${noun} must ${expectation(chosen, list)}.`);
+  if (!param) return errors.validation(null, `The request body must ${sentence(expectation(chosen, list))}`);
+  return fail(param, `The '${param}' ${noun} must ${sentence(expectation(chosen, list))}`);
 }

@@ -1,7 +1,7 @@
 import type { ErrorObject, KeywordDefinition, SchemaValidateFunction, ValidateFunction } from 'ajv';
 import { errors, type ApiError } from '../errors.js';
 import { depthOf } from './json-depth.js';
-import { toApiError } from './messages.js';
+import { toApiError, unknownQueryMessage } from './messages.js';
 import type { Operation } from './operations.js';
 import type { Spec } from './spec.js';
 
@@ -45,12 +45,7 @@ export function readQuery(op: Operation, search: string): Record<string, string 
   for (const [name, value] of new URLSearchParams(search)) {
     const param = op.query.get(name);
     if (!param) {
-      const allowed = [...op.query.keys()];
-      throw errors.invalidQuery(
-        name,
-        allowed.length ? `Unknown query parameter '${name}'. Allowed: ${allowed.join(', ')}.` : `Unknown query parameter '${name}'. This operation takes none.`,
-        'unknown_parameter',
-      );
+      throw errors.invalidQuery(name, unknownQueryMessage(name, [...op.query.keys()]), 'unknown_parameter');
     }
     if (param.numeric && !(param.numeric === 'integer' ? /^-?\d{1,15}$/ : /^-?\d{1,15}(\.\d{1,15})?$/).test(value)) {
       throw errors.invalidQuery(name, `The '${name}' parameter must be ${param.numeric === 'integer' ? 'an integer' : 'a number'}.`);

@@ -152,10 +152,11 @@ export const descriptors: Record<string, ResourceDescriptor> = {
     searchFields: ['subject', 'description', 'tags'],
     filterFields: { tag: 'tags' },
     references: [userRef, contactRef, { field: 'conversation_id', collection: 'conversations', resource: 'conversation' }],
-    // An assignment (a new assignee) also emits ticket.assigned.
+    // An assignment (a ticket created with an assignee, or a new assignee) also emits ticket.assigned;
+    // the same assignee again, an unassignment or a deletion does not.
     events: (kind, ticket, previous) => [
       `ticket.${kind}`,
-      ...(kind === 'updated' && ticket.assignee_id && ticket.assignee_id !== previous?.assignee_id ? ['ticket.assigned'] : []),
+      ...(kind !== 'deleted' && ticket.assignee_id && ticket.assignee_id !== previous?.assignee_id ? ['ticket.assigned'] : []),
     ],
   },
   webhooks: {

@@ -1,4 +1,5 @@
 import { mkdtempSync, readFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -40,6 +41,66 @@ describe('the built CLI', () => {
       expect(JSON.parse(line!)).toMatchObject({ method: 'GET', path: '/v1/tickets/ticket_123', status: 200, workspace: 'ws_456' });
     } finally {
       await cli.stop();
+    }
+  });
+
+  it('the banner shows the API, keys, playground, spec, control plane and how to stop; / leads to the playground', async () => {
+    const cli = await startCli(['--port', '0']);
+    try {
+      await cli.waitForOutput('Ctrl+C');
+      const out = cli.output();
+      for (const path of ['/v1', '/docs', '/openapi.yaml', '/_mock']) expect(out).toContain(`${cli.url}${path}`);
+      expect(out).toMatch(/Press Ctrl\+C to stop/);
+      const root = await fetch(`${cli.url}/`, { redirect: 'manual' });
+      expect(root.status).toBe(302);
+      expect(new URL(root.headers.get('location')!, cli.url).href).toBe(`${cli.url}/docs`);
+      expect((await fetch(`${cli.url}/`)).headers.get('content-type')).toContain('text/html');
+    } finally {
+      await cli.stop();
+    }
+  });
+
+  it('logs why an error was answered: its code and param', async () => {
+    const cli = await startCli(['--port', '0', '--log-format', 'json']);
+    try {
+      const res = await fetch(`${cli.url}/v1/tickets?stauts=open`, { headers: auth });
+      expect(res.status).toBe(400);
+      expect(((await res.json()) as { error: { message: string } }).error.message).toBe("Unknown query parameter 'stauts'. Did you mean 'status'?");
+      await cli.waitForOutput('"status":400');
+      const line = cli
+        .output()
+        .split('\n')
+        .find((l) => l.includes('"status":400'));
+      expect(JSON.parse(line!)).toMatchObject({ msg: 'request', path: '/v1/tickets', status: 400, error: { code: 'unknown_parameter', param: 'stauts' } });
+    } finally {
+      await cli.stop();
+    }
+  });
+
+  it('a port in use is one line that suggests --port 0, and exit code 1', async () => {
+    const holder = createServer();
+    await new Promise<void>((resolve) => holder.listen(0, '127.0.0.1', resolve));
+    const { port } = holder.address() as { port: number };
+    try {
+      const r = await runCli(['--port', String(port), '--host', '127.0.0.1']);
+      expect(r.code).toBe(1);
+      expect(r.stderr.trim().split('\n')).toHaveLength(1);
+      expect(r.stderr).toContain(`port ${port} is already in use`);
+      expect(r.stderr).toContain('--port 0');
+    } finally {
+      await new Promise((resolve) => holder.close(resolve));
+    }
+  });
+
+  it('--seed -1 and --latency -5 say what the flag accepts, not that the argument is ambiguous', async () => {
+    for (const [args, message] of [
+      [['--seed', '-1'], "commflow-mock: Invalid --seed '-1': expected a whole number, 0 or more. (see --help)"],
+      [['--latency', '-5'], "commflow-mock: Invalid --latency '-5': expected a whole number, 0 or more. (see --help)"],
+      [['--seed=-1'], "commflow-mock: Invalid --seed '-1': expected a whole number, 0 or more. (see --help)"],
+    ] as const) {
+      const r = await runCli([...args]);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toBe(`${message}\n`);
     }
   });
 

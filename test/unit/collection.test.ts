@@ -3,7 +3,10 @@ import { Collection } from '../../src/store/collection.js';
 import { dict, type Dict } from '../../src/store/dict.js';
 import type { Rec } from '../../src/store/types.js';
 
-const rec = (id: string, status = 'open'): Rec => Object.freeze({ id, status, created_at: `2026-07-01T12:00:0${id.slice(-1)}Z` }) as Rec;
+const rec = (id: string, status = 'open'): Rec => {
+  const at = `2026-07-01T12:00:0${id.slice(-1)}Z`;
+  return Object.freeze({ id, status, created_at: at, updated_at: at });
+};
 
 function shared(): Dict<Rec> {
   return Object.freeze(dict({ t_1: rec('t_1'), t_2: rec('t_2', 'closed') }));

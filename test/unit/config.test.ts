@@ -45,6 +45,27 @@ describe('parseConfig', () => {
     },
   );
 
+  it.each([
+    [['--seed', '-1'], "Invalid --seed '-1': expected a whole number, 0 or more."],
+    [['--seed=-1'], "Invalid --seed '-1': expected a whole number, 0 or more."],
+    [['--latency', '-5'], "Invalid --latency '-5': expected a whole number, 0 or more."],
+    [['--port', '-1'], "Invalid --port '-1': expected a port number from 0 to 65535."],
+    [['--port', '0', '--journal-size', '-0.5'], "Invalid --journal-size '-0.5': expected a whole number, 0 or more."],
+  ])('a value that starts with a dash is the value of its flag, then validated: %j', (argv, message) => {
+    expect(() => parseConfig(argv, {})).toThrow(new ConfigError(message));
+  });
+
+  it('the word after a flag that takes a value is its value, dash or not', () => {
+    expect(run(['--admin-token', '-s3cret', '--port', '0'])).toMatchObject({ adminToken: '-s3cret', port: 0 });
+    expect(run(['--webhook', 'http://a.test/1', '--webhook', 'http://b.test/2'])).toMatchObject({ webhooks: ['http://a.test/1', 'http://b.test/2'] });
+    expect(() => parseConfig(['--seed', '-h'], {})).toThrow(new ConfigError("Invalid --seed '-h': expected a whole number, 0 or more."));
+  });
+
+  it('a flag where a value should be, or nothing, is a missing value', () => {
+    expect(() => parseConfig(['--seed', '--port', '0'], {})).toThrow(new ConfigError('Missing value for --seed: expected --seed N.'));
+    expect(() => parseConfig(['--port', '0', '--latency'], {})).toThrow(new ConfigError('Missing value for --latency: expected --latency MS.'));
+  });
+
   it('rejects a bad environment value naming the variable', () => {
     expect(() => parseConfig([], { COMMFLOW_MOCK_PORT: 'x' })).toThrow(/COMMFLOW_MOCK_PORT/);
   });

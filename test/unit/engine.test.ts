@@ -365,9 +365,18 @@ describe('ResourceEngine', () => {
       expect(events()).toEqual([['ticket.updated']]);
     });
 
-    it('a ticket created with an assignee emits ticket.created only', async () => {
+    it('a ticket created with an assignee emits ticket.created and ticket.assigned; without one, ticket.created only', async () => {
       await create('tickets', 'createTicket', { subject: 'x', assignee_id: owner });
-      expect(events()).toEqual([['ticket.created']]);
+      await create('tickets', 'createTicket', { subject: 'y' });
+      await create('tickets', 'createTicket', { subject: 'z', assignee_id: null });
+      expect(events()).toEqual([['ticket.created', 'ticket.assigned'], ['ticket.created'], ['ticket.created']]);
+    });
+
+    it('deleting an assigned ticket emits ticket.deleted only', async () => {
+      const ticket = await create('tickets', 'createTicket', { subject: 'x', assignee_id: owner });
+      committed = [];
+      await engine.remove(ws, 'tickets', ctx(), { id: ticket.id });
+      expect(events()).toEqual([['ticket.deleted']]);
     });
 
     it('PUT that keeps the assignee does not assign; PUT that leaves it out unassigns without assigning', async () => {

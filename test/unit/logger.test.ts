@@ -10,6 +10,27 @@ describe('the logger', () => {
     expect(lines[1]).toContain('\x1b[33m422\x1b[0m');
   });
 
+  it('adds the error code and param of an error answer to the pretty line', () => {
+    const lines: string[] = [];
+    const log = createLogger('info', (l) => lines.push(l), 'pretty', false);
+    log.request({ method: 'GET', path: '/v1/tickets', status: 400, ms: 0.5, workspace: 'ws_456', error: { code: 'unknown_parameter', param: 'stauts' } });
+    log.request({ method: 'GET', path: '/v1/ticket', status: 404, ms: 0.5, workspace: null, error: { code: 'route_not_found', param: null } });
+    expect(lines).toEqual(['GET    /v1/tickets 400 0.5 ms ws_456 unknown_parameter param=stauts\n', 'GET    /v1/ticket 404 0.5 ms route_not_found\n']);
+  });
+
+  it('adds them to the JSON line as `error`', () => {
+    const lines: string[] = [];
+    createLogger('info', (l) => lines.push(l), 'json').request({
+      method: 'POST',
+      path: '/v1/tickets',
+      status: 422,
+      ms: 1,
+      workspace: 'ws_456',
+      error: { code: 'invalid_parameter', param: 'priority' },
+    });
+    expect(JSON.parse(lines[0]!)).toMatchObject({ status: 422, error: { code: 'invalid_parameter', param: 'priority' } });
+  });
+
   it('writes JSON lines for machines', () => {
     const lines: string[] = [];
     const log = createLogger('info', (l) => lines.push(l), 'json');
