@@ -5,6 +5,7 @@ import * as make from './factories.js';
 import type { FactoryContext, GenerateConfig } from './factories.js';
 import type { CollectionName, Rec, WorkspaceData, WorkspaceInfo } from './types.js';
 import { COLLECTIONS } from './types.js';
+import { PREBUILT_FILE, readPrebuilt } from './prebuilt.js';
 import { createIdFactory, loadFaker, type FakerFactory } from './random.js';
 
 export interface FixtureOptions {
@@ -13,6 +14,8 @@ export interface FixtureOptions {
   seed: number;
   /** Overrides generate.json's totals: this many contacts, conversations and tickets. */
   scale?: number;
+  /** Fixtures generated at build time (see prebuilt.ts), used when made from this dir and seed. */
+  prebuilt?: string;
 }
 
 const GENERATE_DEFAULTS: GenerateConfig = {
@@ -107,9 +110,10 @@ export async function buildFixtures(opts: FixtureOptions): Promise<WorkspaceData
   const key = `${opts.dir}\0${opts.seed}\0${opts.scale ?? ''}`;
   let data = built.get(key);
   if (!data) {
-    data = generate(opts, await loadFaker());
     // Scaled (benchmark) fixtures are too big to keep a pristine copy of; they are rebuilt on reset.
-    if (opts.scale !== undefined) return data;
+    if (opts.scale !== undefined) return generate(opts, await loadFaker());
+    data = readPrebuilt(opts.prebuilt ?? PREBUILT_FILE, opts.dir, opts.seed) ?? generate(opts, await loadFaker());
+    for (const c of COLLECTIONS) data.collections[c] = dict(data.collections[c]);
     for (const c of COLLECTIONS) {
       for (const record of Object.values(data.collections[c])) deepFreeze(record);
       Object.freeze(data.collections[c]);
