@@ -180,11 +180,13 @@ export const errors = {
   },
 };
 
-/** Shortens a credential to a prefix safe to show in messages and logs. */
+/**
+ * Shortens a credential to a prefix safe to show in messages and logs: its kind (`sk_test_`)
+ * and at most 4 more characters, never more than half of what follows the kind.
+ */
 export function redact(secret: string): string {
-  const m = /^(sk_(?:test|live)_|[a-z]+_)?/.exec(secret);
-  const keep = Math.min(secret.length, (m?.[0].length ?? 0) + 4);
-  return secret.slice(0, keep);
+  const kind = /^(sk_(?:test|live)_|[a-z]+_)?/.exec(secret)?.[0].length ?? 0;
+  return secret.slice(0, kind + Math.min(4, Math.floor((secret.length - kind) / 2)));
 }
 
 export type ErrorLogger = (err: unknown, c: Context) => void;

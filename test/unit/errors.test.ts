@@ -114,7 +114,9 @@ describe('the error catalogue', () => {
     ['sk_live_abcdefgh', 'sk_live_abcd'],
     ['whsec_abcdefgh', 'whsec_abcd'],
     ['abcdefgh', 'abcd'],
-    ['abc', 'abc'],
+    ['abcd', 'ab'],
+    ['abc', 'a'],
+    ['sk_test_ab', 'sk_test_a'],
   ])('redact(%j) → %j', (secret, shown) => expect(redact(secret)).toBe(shown));
 });
 
