@@ -44,9 +44,10 @@ function pipeline(deps: AppDeps): (op: Operation) => MiddlewareHandler<AppEnv>[]
   const check = validate(deps.validator);
   const prefer = simulate(deps.validator, deps.sleep);
   const record = journal(deps.journal, deps.clock);
-  const limit = deps.config.rateLimit
-    ? [rateLimit({ limiter: deps.limiter, bucketOf: (token) => rateBucketOf(deps, token), defaultPlan: deps.config.plan })]
-    : [];
+  // With --no-rate-limit requests are still counted and the headers sent (SDKs parse them); none is refused.
+  const limit = [
+    rateLimit({ limiter: deps.limiter, bucketOf: (token) => rateBucketOf(deps, token), defaultPlan: deps.config.plan, enforce: deps.config.rateLimit }),
+  ];
   const faults = injectFaults(deps.faults, deps.sleep);
   const admin = [sameOriginOnly(() => deps.listener), ...(deps.config.adminToken ? [adminToken(deps.config.adminToken)] : [])];
   return (op) => {

@@ -21,6 +21,9 @@ export function commflowGlobalSetup(options: BuildOptions = {}) {
 export interface TestWorkspace {
   /** Base URL of the mock; the API is under `${url}/v1`. */
   url: string;
+  /** The workspace's id (`ws_…`), as `mock.workspace()` names it. */
+  id: string;
+  /** @deprecated The same as `id`; kept for code written against 0.1.0. */
   workspaceId: string;
   apiKey: string;
   liveApiKey: string;
@@ -39,5 +42,5 @@ export async function commflowWorkspace(
   });
   if (res.status !== 201) throw new Error(`commflow-mock: could not create a workspace (${res.status}): ${await res.text()}`);
   const { data } = (await res.json()) as { data: { workspace: { id: string }; api_key: string; live_api_key: string } };
-  return { url, workspaceId: data.workspace.id, apiKey: data.api_key, liveApiKey: data.live_api_key };
+  return { url, id: data.workspace.id, workspaceId: data.workspace.id, apiKey: data.api_key, liveApiKey: data.live_api_key };
 }

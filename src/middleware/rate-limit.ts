@@ -13,10 +13,16 @@ export interface RateLimitOptions {
    */
   bucketOf: (token: string) => { bucket: string; plan: Plan } | undefined;
   defaultPlan: Plan;
+  /**
+   * False with `--no-rate-limit`: requests are still counted and the X-RateLimit-* headers still
+   * sent (SDKs parse them), but none is refused. Default true.
+   */
+  enforce?: boolean;
 }
 
-/** Counts every public request (errors included) and sets the X-RateLimit-* headers; 429 beyond the limit. */
+/** Counts every public request (errors included) and sets the X-RateLimit-* headers; 429 beyond the limit (when enforced). */
 export function rateLimit(opts: RateLimitOptions): MiddlewareHandler<AppEnv> {
+  const enforce = opts.enforce ?? true;
   return async function limitRate(c, next) {
     const token = bearerToken(c.req.header('authorization'));
     const known = token === undefined ? undefined : opts.bucketOf(token);
@@ -26,7 +32,7 @@ export function rateLimit(opts: RateLimitOptions): MiddlewareHandler<AppEnv> {
     c.header('X-RateLimit-Limit', String(d.limit));
     c.header('X-RateLimit-Remaining', String(d.remaining));
     c.header('X-RateLimit-Reset', String(d.reset));
-    if (!d.allowed) throw errors.rateLimited(d.limit, d.retryAfter);
+    if (!d.allowed && enforce) throw errors.rateLimited(d.limit, d.retryAfter);
     return next();
   };
 }

@@ -1,16 +1,38 @@
+import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { Hono } from 'hono';
 import { specYamlPath, type Spec } from '../openapi/spec.js';
 import type { AppEnv } from '../context.js';
 import { DEFAULT_KEYS } from '../store/store.js';
 
-const ASSETS: Record<string, string> = {
+/** The Swagger UI files the playground needs; `npm run build` copies them into dist/docs (scripts/build-spec.mjs). */
+export const DOCS_ASSETS: Record<string, string> = {
   'swagger-ui.css': 'text/css; charset=utf-8',
   'swagger-ui-bundle.js': 'text/javascript; charset=utf-8',
   'favicon-32x32.png': 'image/png',
+  'oauth2-redirect.html': 'text/html; charset=utf-8',
+  'oauth2-redirect.js': 'text/javascript; charset=utf-8',
 };
+
+/** The default OAuth client of the fixtures, which accepts any loopback redirect URI (the playground's included). */
+const PLAYGROUND_CLIENT = { id: 'commflow_client', secret: 'commflow_secret' };
+
+/**
+ * Where the assets are: dist/docs beside the built code (a published package has no
+ * swagger-ui-dist, a devDependency), or swagger-ui-dist itself in a checkout not yet built.
+ */
+function assetsDir(): string {
+  const built = fileURLToPath(new URL('../../dist/docs/', import.meta.url));
+  if (existsSync(join(built, 'swagger-ui-bundle.js'))) return built;
+  try {
+    return dirname(createRequire(import.meta.url).resolve('swagger-ui-dist/package.json'));
+  } catch {
+    return built;
+  }
+}
 
 function page(): string {
   return `<!doctype html>
@@ -25,12 +47,36 @@ function page(): string {
   <div id="playground"></div>
   <script src="/docs/swagger-ui-bundle.js"></script>
   <script>
-    fetch('/openapi.json').then((r) => r.json()).then((spec) => {
-      spec.servers = [{ url: window.location.origin, description: 'This commflow-mock' }];
+    fetch('/openapi.json').then((r) => r.text()).then((text) => {
+      // The spec names the default address (port 4010: servers, OAuth URLs, redirect_uri examples);
+      // the playground talks to whatever origin served it.
+      const origin = window.location.origin;
+      const spec = JSON.parse(text.replaceAll('http://127.0.0.1:4010', origin));
+      spec.servers = [{ url: origin, description: 'This commflow-mock' }];
+      const flow = spec.components.securitySchemes.oauth2.flows.authorizationCode;
       const ui = SwaggerUIBundle({
         spec, dom_id: '#playground', deepLinking: true, persistAuthorization: false,
         tryItOutEnabled: true, displayRequestDuration: true,
+        oauth2RedirectUrl: origin + '/docs/oauth2-redirect.html',
+        responseInterceptor: (res) => {
+          // The fixtures hold no webhook and workspace ids are random: once one is created here,
+          // its id becomes the example the playground fills in.
+          const data = res.status === 201 && res.body && res.body.data;
+          const path = data ? new URL(res.url, origin).pathname : '';
+          const id = path === '/v1/webhooks' ? data.id : path === '/_mock/workspaces' ? data.workspace && data.workspace.id : undefined;
+          if (typeof id === 'string') {
+            const json = ui.specSelectors.specJson().toJS();
+            if (path === '/v1/webhooks') json.components.parameters.WebhookId.example = id;
+            else json.paths['/_mock/workspaces/{id}'].parameters[0].example = id;
+            setTimeout(() => ui.specActions.updateJsonSpec(json));
+          }
+          return res;
+        },
         onComplete: () => ui.preauthorizeApiKey('apiKey', '${DEFAULT_KEYS.test}'),
+      });
+      ui.initOAuth({
+        clientId: '${PLAYGROUND_CLIENT.id}', clientSecret: '${PLAYGROUND_CLIENT.secret}',
+        usePkceWithAuthorizationCodeGrant: true, scopes: Object.keys(flow.scopes),
       });
       window.ui = ui;
     });
@@ -41,7 +87,7 @@ function page(): string {
 
 /** /openapi.yaml, /openapi.json and the offline playground at /docs (Swagger UI, no CDN). */
 export function registerDocs(app: Hono<AppEnv>, spec: Spec): void {
-  const assetsDir = dirname(createRequire(import.meta.url).resolve('swagger-ui-dist/package.json'));
+  const dir = assetsDir();
   let yaml: Promise<string> | undefined;
   app.get('/openapi.yaml', async (c) => {
     yaml ??= readFile(specYamlPath, 'utf8');
@@ -50,10 +96,10 @@ export function registerDocs(app: Hono<AppEnv>, spec: Spec): void {
   app.get('/openapi.json', (c) => c.json(spec));
   app.get('/docs', (c) => c.html(page()));
   app.get('/docs/', (c) => c.redirect('/docs'));
-  for (const [file, type] of Object.entries(ASSETS)) {
+  for (const [file, type] of Object.entries(DOCS_ASSETS)) {
     let content: Promise<Buffer> | undefined;
     app.get(`/docs/${file}`, async (c) => {
-      content ??= readFile(join(assetsDir, file));
+      content ??= readFile(join(dir, file));
       return c.body(new Uint8Array(await content), 200, { 'content-type': type, 'cache-control': 'public, max-age=3600' });
     });
   }

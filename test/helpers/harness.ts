@@ -53,7 +53,10 @@ export async function harness(options: BuildOptions = {}): Promise<Harness> {
     if (type.includes('json')) parsed = JSON.parse(text);
     else if (type.includes('text/html')) parsed = text;
     else if (res.status >= 400) throw new Error(`${method} ${path} → ${res.status} with non-JSON body: ${text.slice(0, 200)}`);
-    if (res.status >= 500 && res.status !== 500) throw new Error(`${method} ${path} → ${res.status}`);
+    // A 5xx other than 500 only when the request asked for it (Prefer: code=503).
+    const prefer = Object.entries(headers).find(([name]) => name.toLowerCase() === 'prefer')?.[1] ?? '';
+    const asked = new RegExp(`\\bcode=${res.status}\\b`).test(prefer);
+    if (res.status > 500 && !asked) throw new Error(`${method} ${path} → ${res.status}`);
     await assertMatchesSpec(method, path, res.status, res.status === 204 ? (text === '' ? null : text) : parsed);
     return { status: res.status, headers: res.headers, body: parsed as T, text };
   };

@@ -21,6 +21,9 @@ const TYPE_OF: Record<number, string> = {
   422: 'invalid_request_error',
   429: 'rate_limit_error',
   500: 'api_error',
+  502: 'api_error',
+  503: 'api_error',
+  504: 'api_error',
 };
 
 describe('the mock clock', () => {
