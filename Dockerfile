@@ -1,11 +1,12 @@
 # commflow-mock: docker run -p 4010:4010 commflow-mock
-# Build stage: dev dependencies, TypeScript → dist/.
+# Build stage: dev dependencies, TypeScript → dist/ (with the Swagger UI files and the default fixtures prebuilt).
 FROM node:22.21.1-bookworm-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json openapi.yaml ./
 COPY scripts ./scripts
+COPY fixtures ./fixtures
 COPY src ./src
 RUN npm run build
 
