@@ -33,6 +33,10 @@ export const LIMITS = {
   oauthFailuresPerMinute: 60,
   /** Fault rules active at once. */
   faultRules: 100,
+  /** Validated URLs remembered (body-less requests; the least recently added go first). */
+  validatedUrls: 2_048,
+  /** Longest URL whose validation is remembered. */
+  validatedUrlBytes: 1_024,
   /** Bytes of a request body the journal keeps (the rest is cut and marked). */
   journalBodyBytes: 8 * 1024,
   /** Bytes all journal entries may hold together; the oldest entries go first. */

@@ -24,8 +24,17 @@ async function readBody(req: HonoRequest): Promise<unknown> {
   }
 }
 
-/** Validates the matched operation's path, query, headers and body against openapi.yaml. */
+type Input = ReturnType<Validator['validate']>;
+
+/**
+ * Validates the matched operation's path, query, headers and body against openapi.yaml. A
+ * request without a body, and without any of the header parameters its operation declares
+ * (`Prefer`), validates as a pure function of its URL: the outcome of a valid one is remembered
+ * (frozen; the least recently added goes first), so a client that polls or pages the same URLs
+ * pays for parsing and schema checks once.
+ */
 export function validate(validator: () => Promise<Validator>): MiddlewareHandler<AppEnv> {
+  const remembered = new Map<string, Input>();
   return async function validateRequest(c, next) {
     const op = c.get('op');
     const url = c.req.url;
@@ -35,16 +44,31 @@ export function validate(validator: () => Promise<Validator>): MiddlewareHandler
       c.set('input', { params: {}, query: { ...op.queryDefaults }, body: {} });
       return next();
     }
-    const body = op.body === 'none' ? undefined : await readBody(c.req);
-    c.set(
-      'input',
-      (await validator()).validate(op, {
+    const pure = op.body === 'none' && url.length <= LIMITS.validatedUrlBytes && op.headerParams.every((name) => c.req.header(name) === undefined);
+    const key = pure ? `${op.id} ${url.slice(url.indexOf('/', url.indexOf('//') + 2))}` : '';
+    let input = pure ? remembered.get(key) : undefined;
+    if (!input) {
+      const body = op.body === 'none' ? undefined : await readBody(c.req);
+      input = (await validator()).validate(op, {
         params: c.req.param() as Record<string, string>,
         search: q < 0 ? '' : url.slice(q + 1),
-        headers: c.req.header(),
+        headers: op.headerParams.length ? c.req.header() : {},
         body,
-      }),
-    );
+      });
+      if (pure) {
+        if (remembered.size >= LIMITS.validatedUrls) remembered.delete(remembered.keys().next().value!);
+        remembered.set(key, deepFreeze(input));
+      }
+    }
+    c.set('input', input);
     return next();
   };
+}
+
+function deepFreeze<T>(value: T): T {
+  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const inner of Object.values(value)) deepFreeze(inner);
+  }
+  return value;
 }

@@ -33,6 +33,8 @@ export interface Operation {
   /** Query defaults from the spec, applied after validation. */
   queryDefaults: Record<string, unknown>;
   body: 'none' | 'optional' | 'required';
+  /** The header parameters it declares, lower-cased (its validation depends on these headers). */
+  headerParams: string[];
   /** Takes whole snapshots (`x-commflow-large-body`): its body limit is --restore-limit, not --body-limit. */
   largeBody: boolean;
   /** Status codes the operation documents. */
@@ -70,7 +72,8 @@ export function buildOperations(spec: Spec): Operation[] {
       if (!op) continue;
       const query = new Map<string, QueryParam>();
       const queryDefaults: Record<string, unknown> = {};
-      for (const p of parametersOf(spec, item.parameters, op.parameters)) {
+      const parameters = parametersOf(spec, item.parameters, op.parameters);
+      for (const p of parameters) {
         if (p.in !== 'query') continue;
         const schema = resolveRef(spec, p.schema ?? {});
         const isArray = schema.type === 'array';
@@ -93,6 +96,7 @@ export function buildOperations(spec: Spec): Operation[] {
         query,
         queryDefaults,
         body: !requestBody ? 'none' : requestBody.required ? 'required' : 'optional',
+        headerParams: parameters.filter((p) => p.in === 'header').map((p) => String(p.name).toLowerCase()),
         largeBody: op['x-commflow-large-body'] === true,
         statuses: Object.keys((op.responses as JsonObject) ?? {})
           .map(Number)

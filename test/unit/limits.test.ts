@@ -25,6 +25,8 @@ const ROWS: Record<keyof typeof LIMITS, [row: string, value: string]> = {
   oauthTokens: ['OAuth tokens', n(LIMITS.oauthTokens)],
   oauthFailuresPerMinute: ['failed `/oauth` requests', `${LIMITS.oauthFailuresPerMinute} per authenticated client per minute`],
   faultRules: ['fault rules', n(LIMITS.faultRules)],
+  validatedUrls: ['validated URLs remembered', n(LIMITS.validatedUrls)],
+  validatedUrlBytes: ['validated URLs remembered', `up to ${n(LIMITS.validatedUrlBytes)} bytes`],
   journalBodyBytes: ['request journal', `${size(LIMITS.journalBodyBytes)} of each body`],
   journalBytes: ['request journal', size(LIMITS.journalBytes)],
   headersTimeoutMs: ['request headers', `within ${LIMITS.headersTimeoutMs / 1000} s`],

@@ -2,6 +2,7 @@ import { Hono } from 'hono';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { AppEnv } from '../../src/context.js';
 import { renderError } from '../../src/errors.js';
+import { LIMITS } from '../../src/limits.js';
 import { validate } from '../../src/middleware/validate.js';
 import { buildOperations } from '../../src/openapi/operations.js';
 import { loadSpec } from '../../src/openapi/spec.js';
@@ -103,5 +104,70 @@ describe('validate middleware', () => {
     const res = await call('PATCH', '/v1/contacts/contact_1', {});
     expect(res.status).toBe(422);
     expect(await errorOf(res)).toMatchObject({ param: null, message: 'The request body must contain at least one field.' });
+  });
+});
+
+describe('validate middleware: remembered URLs', () => {
+  async function setup() {
+    const spec = await loadSpec();
+    const real = createValidator(spec);
+    const validated: string[] = [];
+    const check = validate(async () => {
+      const v = await real();
+      const counted: typeof v.validate = (op, parts) => {
+        validated.push(`${op.id}?${parts.search}`);
+        return v.validate(op, parts);
+      };
+      return { ...v, validate: counted };
+    });
+    const app = new Hono<AppEnv>();
+    app.onError((err, c) => renderError(err, c));
+    for (const op of buildOperations(spec).filter((o) => ['listContacts', 'getContact', 'createContact'].includes(o.id))) {
+      app.on(
+        op.method.toUpperCase(),
+        op.routePath,
+        async (c, next) => {
+          c.set('op', op);
+          await next();
+        },
+        check,
+        (c) => c.json(c.get('input')),
+      );
+    }
+    return { app, validated };
+  }
+
+  it('validates a body-less URL once, and gives every request the same answer', async () => {
+    const { app, validated } = await setup();
+    const first = await (await app.request('/v1/contacts?per_page=5')).json();
+    const again = await (await app.request('/v1/contacts?per_page=5')).json();
+    await app.request('/v1/contacts?per_page=6');
+    await app.request('/v1/contacts/contact_123');
+    await app.request('/v1/contacts/contact_123');
+    expect(again).toEqual(first);
+    expect(validated).toEqual(['listContacts?per_page=5', 'listContacts?per_page=6', 'getContact?']);
+  });
+
+  it('never remembers a refusal, a request with a body or with a header parameter (Prefer), or a URL over the length limit', async () => {
+    const { app, validated } = await setup();
+    for (let i = 0; i < 2; i++) {
+      expect((await app.request('/v1/contacts?stauts=x')).status).toBe(400);
+      await app.request('/v1/contacts', { method: 'POST', body: '{"email":"a@example.com"}', headers: { 'content-type': 'application/json' } });
+      await app.request(`/v1/contacts?q=${'a'.repeat(LIMITS.validatedUrlBytes)}`);
+      await app.request('/v1/contacts?per_page=7', { headers: { Prefer: 'code=404' } });
+    }
+    // Each of the three was validated both times.
+    const once = ['listContacts?staut', 'createContact?', 'listContacts?q=aaa', 'listContacts?per_p'];
+    expect(validated.map((v) => v.slice(0, 18))).toEqual([...once, ...once]);
+    expect(validated).toHaveLength(8);
+  });
+
+  it(`remembers at most ${LIMITS.validatedUrls} URLs, forgetting the oldest first`, async () => {
+    const { app, validated } = await setup();
+    for (let i = 0; i <= LIMITS.validatedUrls; i++) await app.request(`/v1/contacts?page=${i + 1}`);
+    expect(validated).toHaveLength(LIMITS.validatedUrls + 1);
+    await app.request(`/v1/contacts?page=${LIMITS.validatedUrls + 1}`); // the newest: remembered
+    await app.request('/v1/contacts?page=1'); // the oldest: forgotten
+    expect(validated.slice(LIMITS.validatedUrls + 1)).toEqual(['listContacts?page=1']);
   });
 });
