@@ -158,6 +158,7 @@ export interface PageLinks {
 }
 
 function encode(value: string): string {
+  if (/^[\w.~-]*$/.test(value)) return value; // nothing to escape (the usual case)
   return encodeURIComponent(value).replace(/%20/g, '+').replace(/%2C/gi, ',').replace(/%3A/gi, ':').replace(/%2A/gi, '*').replace(/%40/gi, '@');
 }
 
@@ -185,11 +186,17 @@ export function pageEnvelope(
     kept.push([name, value]);
   }
   if (pageAt < 0) pageAt = kept.length;
-  const link = (n: number) => {
-    const parts = kept.map(([k, v]) => `${encode(k)}=${encode(v)}`);
-    parts.splice(pageAt, 0, `page=${n}`);
-    return `${path}?${parts.join('&')}`;
-  };
+  // Every link is the same but for its page: encode the rest once.
+  const parts = kept.map(([k, v]) => `${encode(k)}=${encode(v)}`);
+  const before = `${path}?${parts
+    .slice(0, pageAt)
+    .map((p) => `${p}&`)
+    .join('')}page=`;
+  const after = parts
+    .slice(pageAt)
+    .map((p) => `&${p}`)
+    .join('');
+  const link = (n: number) => `${before}${n}${after}`;
   return {
     meta: { current_page: page, per_page: perPage, total_pages: totalPages, total_count: total },
     links: {

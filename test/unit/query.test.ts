@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { View } from '../../src/store/collection.js';
 import type { Rec } from '../../src/store/types.js';
@@ -145,6 +146,39 @@ describe('paginate', () => {
 
 describe('pageEnvelope', () => {
   const defaults = { page: 1, per_page: 25, sort: 'created_at', order: 'desc' };
+
+  /** The links written out the plain way: every parameter kept in order, page in its place. */
+  function referenceLink(path: string, search: string, n: number): string {
+    const enc = (v: string) =>
+      encodeURIComponent(v).replace(/%20/g, '+').replace(/%2C/gi, ',').replace(/%3A/gi, ':').replace(/%2A/gi, '*').replace(/%40/gi, '@');
+    const parts: string[] = [];
+    let pageAt = -1;
+    for (const [k, v] of new URLSearchParams(search)) {
+      if (k === 'page') {
+        if (pageAt < 0) pageAt = parts.length;
+        continue;
+      }
+      if ((defaults as Record<string, unknown>)[k] !== undefined && String((defaults as Record<string, unknown>)[k]) === v) continue;
+      parts.push(`${enc(k)}=${enc(v)}`);
+    }
+    parts.splice(pageAt < 0 ? parts.length : pageAt, 0, `page=${n}`);
+    return `${path}?${parts.join('&')}`;
+  }
+
+  it('writes every link as the plain way does, whatever the parameters hold', () => {
+    const name = fc.constantFrom('status', 'q', 'page', 'sort', 'order', 'per_page', 'tag', 'x y', 'ä');
+    const value = fc.oneof(fc.constantFrom('open', 'created_at', 'desc', '25', 'a,b', 'x:y', '*', 'a@b', 'a b', ''), fc.string());
+    fc.assert(
+      fc.property(fc.array(fc.tuple(name, value), { maxLength: 6 }), fc.integer({ min: 1, max: 9 }), (pairs, page) => {
+        const search = new URLSearchParams(pairs).toString();
+        const { links } = pageEnvelope('/v1/tickets', search, defaults, page, 25, 200);
+        expect(links.first).toBe(referenceLink('/v1/tickets', search, 1));
+        expect(links.last).toBe(referenceLink('/v1/tickets', search, 8));
+        expect(links.next).toBe(page < 8 ? referenceLink('/v1/tickets', search, page + 1) : null);
+      }),
+      { numRuns: 2000 },
+    );
+  });
   it('reproduces the overview', () => {
     expect(pageEnvelope('/v1/conversations', 'page=1&per_page=25', defaults, 1, 25, 250)).toEqual({
       meta: { current_page: 1, per_page: 25, total_pages: 10, total_count: 250 },
