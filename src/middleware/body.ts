@@ -1,3 +1,4 @@
+import type { IncomingMessage } from 'node:http';
 import type { Context, MiddlewareHandler } from 'hono';
 import { errors } from '../errors.js';
 import type { AppEnv } from '../context.js';
@@ -64,6 +65,21 @@ export function closeAfterAnswer(c: Context<AppEnv>): void {
   });
 }
 
+/** A socket's request body of a declared length, as text (UTF-8, a BOM dropped, as Request#text does). */
+function readIncoming(incoming: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const cutShort = () => errors.malformedRequest(400, 'The request body ended before its Content-Length.');
+    if (incoming.destroyed) return reject(cutShort());
+    const chunks: Buffer[] = [];
+    incoming.on('data', (chunk: Buffer) => chunks.push(chunk));
+    incoming.once('end', () => resolve(new TextDecoder().decode(Buffer.concat(chunks))));
+    incoming.once('error', reject);
+    incoming.once('close', () => {
+      if (!incoming.complete) reject(cutShort());
+    });
+  });
+}
+
 /** Reads a stream into one buffer, refusing it past `limit` bytes. */
 async function collect(c: Context<AppEnv>, stream: ReadableStream<Uint8Array>, limit: number): Promise<Uint8Array> {
   const reader = stream.getReader();
@@ -90,17 +106,25 @@ async function collect(c: Context<AppEnv>, stream: ReadableStream<Uint8Array>, l
 export function readBody(limit: number, budget: BodyBudget): MiddlewareHandler<AppEnv> {
   return async function readBodyWithin(c, next) {
     const raw = c.req.raw;
-    if (!raw.body) return next();
+    // On a socket, the request's own IncomingMessage: asking the Request for its body would
+    // make @hono/node-server build a web Request and stream (about a third of a POST's CPU).
+    const incoming = (c.env as { incoming?: IncomingMessage } | undefined)?.incoming;
+    const chunked = raw.headers.has('transfer-encoding');
+    const length = raw.headers.get('content-length');
+    if (incoming ? raw.method === 'GET' || raw.method === 'HEAD' || (!chunked && (length === null || length === '0')) : !raw.body) return next();
     // Node's parser vouches for Content-Length on a socket; an in-process Request may say anything.
-    const declared = /^\d{1,15}$/.test(raw.headers.get('content-length') ?? '') ? Number(raw.headers.get('content-length')) : undefined;
-    const sized = declared !== undefined && !raw.headers.has('transfer-encoding');
+    const declared = /^\d{1,15}$/.test(length ?? '') ? Number(length) : undefined;
+    const sized = declared !== undefined && !chunked;
     if (sized && declared > limit) refuse(c, limit);
     const release = await budget.take(sized ? declared : limit);
     try {
       // A sized body cannot run past its Content-Length (Node frames it): read it as it is, once
       // (Hono keeps the text for later steps). A chunked one is collected within the limit.
-      if (sized) await c.req.text();
-      else c.req.raw = new Request(raw, { body: await collect(c, raw.body, limit) });
+      if (sized && incoming) {
+        // Hono's request keeps each body reading as a promise in `bodyCache`; text() and json() use it.
+        (c.req.bodyCache as Record<string, Promise<unknown>>).text = Promise.resolve(await readIncoming(incoming));
+      } else if (sized) await c.req.text();
+      else c.req.raw = new Request(raw, { body: await collect(c, raw.body!, limit) });
       c.set('bodyRead', true);
       return await next();
     } finally {
