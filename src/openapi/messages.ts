@@ -23,6 +23,16 @@ function lowerFirst(text: string): string {
   return text.charAt(0).toLowerCase() + text.slice(1).replace(/\.$/, '');
 }
 
+/** " Did you mean 'open'?" when a string value is close to one of the allowed ones. */
+function nearestAllowed(value: unknown, allowed: readonly unknown[]): string {
+  return typeof value === 'string'
+    ? didYouMean(
+        value,
+        allowed.filter((v): v is string => typeof v === 'string'),
+      )
+    : '';
+}
+
 /** What a failed keyword asked for, phrased to finish "must ...". */
 function expectation(e: ErrorObject, siblings: ErrorObject[]): string {
   const p = e.params as Record<string, unknown>;
@@ -31,14 +41,7 @@ function expectation(e: ErrorObject, siblings: ErrorObject[]): string {
       return `be ${p.type === 'array' || p.type === 'object' || p.type === 'integer' ? 'an' : 'a'} ${String(p.type).replace(',', ' or ')}`;
     case 'enum': {
       const allowed = p.allowedValues as unknown[];
-      const hint =
-        typeof e.data === 'string'
-          ? didYouMean(
-              e.data,
-              allowed.filter((v): v is string => typeof v === 'string'),
-            )
-          : '';
-      return `be one of: ${allowed.map(describe).join(', ')}.${hint}`;
+      return `be one of: ${allowed.map(describe).join(', ')}.${nearestAllowed(e.data, allowed)}`;
     }
     case 'format':
       return `be a valid ${String(p.format)}`;
@@ -68,14 +71,7 @@ function expectation(e: ErrorObject, siblings: ErrorObject[]): string {
       const allowed = alternatives.flatMap((s) => (s.keyword === 'enum' ? (s.params as { allowedValues: unknown[] }).allowedValues : []));
       const options = alternatives.filter((s) => s.keyword !== 'enum').map((s) => expectation(s, []).replace(/^be /, ''));
       if (allowed.length) options.unshift(`one of: ${allowed.map(describe).join(', ')}`);
-      const hint =
-        typeof e.data === 'string'
-          ? didYouMean(
-              e.data,
-              allowed.filter((v): v is string => typeof v === 'string'),
-            )
-          : '';
-      return options.length ? `be ${[...new Set(options)].join(' or ')}.${hint}` : 'match one of the allowed forms.';
+      return options.length ? `be ${[...new Set(options)].join(' or ')}.${nearestAllowed(e.data, allowed)}` : 'match one of the allowed forms.';
     }
     default:
       return e.message ?? 'be valid';

@@ -8,6 +8,23 @@ import { buildOperations } from '../../src/openapi/operations.js';
 import { loadSpec } from '../../src/openapi/spec.js';
 import { createValidator } from '../../src/openapi/validator.js';
 
+/** Routes the given operations through the middleware to a handler that echoes the validated input. */
+function mount(app: Hono<AppEnv>, spec: Awaited<ReturnType<typeof loadSpec>>, check: ReturnType<typeof validate>, ids: string[]): void {
+  app.onError((err, c) => renderError(err, c));
+  for (const op of buildOperations(spec).filter((o) => ids.includes(o.id))) {
+    app.on(
+      op.method.toUpperCase(),
+      op.routePath,
+      async (c, next) => {
+        c.set('op', op);
+        await next();
+      },
+      check,
+      (c) => c.json(c.get('input')),
+    );
+  }
+}
+
 describe('validate middleware', () => {
   const app = new Hono<AppEnv>();
   let loads = 0;
@@ -19,19 +36,7 @@ describe('validate middleware', () => {
       loads++;
       return real();
     });
-    app.onError((err, c) => renderError(err, c));
-    for (const op of buildOperations(spec).filter((o) => ['getMe', 'listContacts', 'getContact', 'createContact', 'updateContact'].includes(o.id))) {
-      app.on(
-        op.method.toUpperCase(),
-        op.routePath,
-        async (c, next) => {
-          c.set('op', op);
-          await next();
-        },
-        check,
-        (c) => c.json(c.get('input')),
-      );
-    }
+    mount(app, spec, check, ['getMe', 'listContacts', 'getContact', 'createContact', 'updateContact']);
   });
 
   const call = (method: string, path: string, body?: unknown) =>
@@ -121,19 +126,7 @@ describe('validate middleware: remembered URLs', () => {
       return { ...v, validate: counted };
     });
     const app = new Hono<AppEnv>();
-    app.onError((err, c) => renderError(err, c));
-    for (const op of buildOperations(spec).filter((o) => ['listContacts', 'getContact', 'createContact'].includes(o.id))) {
-      app.on(
-        op.method.toUpperCase(),
-        op.routePath,
-        async (c, next) => {
-          c.set('op', op);
-          await next();
-        },
-        check,
-        (c) => c.json(c.get('input')),
-      );
-    }
+    mount(app, spec, check, ['listContacts', 'getContact', 'createContact']);
     return { app, validated };
   }
 
