@@ -110,7 +110,9 @@ export const errors = {
     ),
   notFound: (resource: string, id: string, param = 'id') =>
     new ApiError(404, 'not_found_error', 'resource_not_found', `No ${resource} with id '${id}' exists.`, param),
-  routeNotFound: (method: string, path: string) => new ApiError(404, 'not_found_error', 'route_not_found', `No route matches ${method} ${path}.`),
+  /** `meant`: the route the path is probably a typo of (`/v1/ticket` → `/v1/tickets`). */
+  routeNotFound: (method: string, path: string, meant?: string) =>
+    new ApiError(404, 'not_found_error', 'route_not_found', `No route matches ${method} ${path}.${meant === undefined ? '' : ` Did you mean ${meant}?`}`),
   methodNotAllowed: (method: string, path: string, allowed: string[]) =>
     new ApiError(405, 'invalid_request_error', 'method_not_allowed', `${method} is not allowed on ${path}. Allowed: ${allowed.join(', ')}.`, null, {
       Allow: allowed.join(', '),

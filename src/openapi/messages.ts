@@ -1,5 +1,5 @@
 import type { ErrorObject } from 'ajv';
-import { ApiError, errors } from '../errors.js';
+import { type ApiError, errors } from '../errors.js';
 import { didYouMean, nearestPath } from './suggest.js';
 
 /** Where a validation error sits: a query or path parameter, a header, or the JSON body. */
@@ -94,9 +94,7 @@ export function unknownQueryMessage(name: string, allowed: string[]): string {
 
 /** A 404 for a path no route matches, naming the nearest route when the path looks like a typo of it (`/v1/ticket`). */
 export function routeNotFound(method: string, path: string, templates: Iterable<string>): ApiError {
-  const e = errors.routeNotFound(method, path);
-  const near = nearestPath(path, templates);
-  return near === undefined ? e : new ApiError(e.status, e.type, e.code, `${e.message} Did you mean ${near}?`, e.param, e.headers);
+  return errors.routeNotFound(method, path, nearestPath(path, templates));
 }
 
 /** Turns ajv's errors for one request into the one CommFlow error that reports the first of them. */

@@ -93,14 +93,24 @@ export function registerDocs(app: Hono<AppEnv>, spec: Spec): void {
     yaml ??= readFile(specYamlPath, 'utf8');
     return c.body(await yaml, 200, { 'content-type': 'application/yaml; charset=utf-8' });
   });
-  app.get('/openapi.json', (c) => c.json(spec));
-  app.get('/docs', (c) => c.html(page()));
+  let specJson: string | undefined;
+  app.get('/openapi.json', (c) => {
+    specJson ??= JSON.stringify(spec); // once, on first use (not at start)
+    return c.body(specJson, 200, { 'content-type': 'application/json' });
+  });
+  const html = page();
+  app.get('/docs', (c) => c.html(html));
   app.get('/docs/', (c) => c.redirect('/docs'));
   for (const [file, type] of Object.entries(DOCS_ASSETS)) {
     let content: Promise<Buffer> | undefined;
     app.get(`/docs/${file}`, async (c) => {
       content ??= readFile(join(dir, file));
-      return c.body(new Uint8Array(await content), 200, { 'content-type': type, 'cache-control': 'public, max-age=3600' });
+      // A failed read is not kept: the next request tries again.
+      const bytes = await content.catch((err: unknown) => {
+        content = undefined;
+        throw err;
+      });
+      return c.body(bytes as Uint8Array<ArrayBuffer>, 200, { 'content-type': type, 'cache-control': 'public, max-age=3600' });
     });
   }
 }

@@ -113,7 +113,6 @@ export async function buildFixtures(opts: FixtureOptions): Promise<WorkspaceData
     // Scaled (benchmark) fixtures are too big to keep a pristine copy of; they are rebuilt on reset.
     if (opts.scale !== undefined) return generate(opts, await loadFaker());
     data = readPrebuilt(opts.prebuilt ?? PREBUILT_FILE, opts.dir, opts.seed) ?? generate(opts, await loadFaker());
-    for (const c of COLLECTIONS) data.collections[c] = dict(data.collections[c]);
     for (const c of COLLECTIONS) {
       for (const record of Object.values(data.collections[c])) deepFreeze(record);
       Object.freeze(data.collections[c]);

@@ -2,7 +2,8 @@ import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { WorkspaceData } from './types.js';
+import { dict } from './dict.js';
+import { COLLECTIONS, type WorkspaceData } from './types.js';
 
 /**
  * Fixtures generated at build time, so that a start on the default fixtures imports no faker
@@ -44,7 +45,10 @@ export function readPrebuilt(file: string, dir: string, seed: number): Workspace
   }
   try {
     const prebuilt = JSON.parse(text) as Prebuilt;
-    return prebuilt.fingerprint === fingerprint(dir, seed) ? prebuilt.data : undefined;
+    if (prebuilt.fingerprint !== fingerprint(dir, seed)) return undefined;
+    // Records are looked up by client-given ids: the maps must have no prototype (as generate() makes them).
+    for (const c of COLLECTIONS) prebuilt.data.collections[c] = dict(prebuilt.data.collections[c]);
+    return prebuilt.data;
   } catch {
     return undefined;
   }
