@@ -1,9 +1,25 @@
 import { mkdirSync, readFileSync } from 'node:fs';
+import type { Locator } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { createMockServer } from '../../src/index.js';
 import { loadSpec } from '../../src/openapi/spec.js';
 import { launchChromium, noBrowser } from '../helpers/browser.js';
 import { tryOutOrder, type CreatedIds } from '../helpers/try-it-out.js';
+
+/** Opens an operation in the playground, in "Try it out" mode (clicking the toggle only if it is not already on). */
+async function openForTrying(op: Locator): Promise<void> {
+  await op.locator('.opblock-summary').click();
+  if (!(await op.locator('.execute').isVisible())) await op.locator('.try-out__btn').click();
+}
+
+/** Presses Execute on an operation with what it pre-fills; the status the playground then shows. */
+async function executeShown(op: Locator): Promise<string | undefined> {
+  await openForTrying(op);
+  await op.locator('.execute').click();
+  const status = op.locator('.live-responses-table tr.response .response-col_status').first();
+  await status.waitFor({ timeout: 15_000 });
+  return (await status.textContent())?.trim();
+}
 
 describe.skipIf(noBrowser)('the /docs playground in Chromium', () => {
   it('executes GET /v1/tickets against this server, offline, with the test key', { timeout: 60_000 }, async () => {
@@ -17,13 +33,7 @@ describe.skipIf(noBrowser)('the /docs playground in Chromium', () => {
       });
       await page.goto(`${mock.url}/docs`);
       const op = page.locator('#operations-Tickets-listTickets');
-      await op.locator('.opblock-summary').click();
-      // The playground opens in "Try it out" mode; click the toggle only if it did not.
-      if (!(await op.locator('.execute').isVisible())) await op.locator('.try-out__btn').click();
-      await op.locator('.execute').click();
-      const status = op.locator('.live-responses-table tr.response .response-col_status').first();
-      await status.waitFor({ timeout: 15_000 });
-      expect((await status.textContent())?.trim()).toBe('200');
+      expect(await executeShown(op)).toBe('200');
       expect(await op.locator('.live-responses-table .microlight').first().textContent()).toContain('"total_count"');
       mkdirSync('test-results', { recursive: true });
       await page.screenshot({ path: 'test-results/docs-playground.png', fullPage: false });
@@ -79,13 +89,7 @@ describe.skipIf(noBrowser)('the /docs playground in Chromium', () => {
       expect(tokenForms[0]!.get('code_verifier')).toMatch(/^[\w-]{43,}$/);
       await modal.locator('.close-modal').click();
 
-      const op = page.locator('#operations-Tickets-listTickets');
-      await op.locator('.opblock-summary').click();
-      if (!(await op.locator('.execute').isVisible())) await op.locator('.try-out__btn').click();
-      await op.locator('.execute').click();
-      const status = op.locator('.live-responses-table tr.response .response-col_status').first();
-      await status.waitFor({ timeout: 15_000 });
-      expect((await status.textContent())?.trim()).toBe('200');
+      expect(await executeShown(page.locator('#operations-Tickets-listTickets'))).toBe('200');
       expect(authorizations.at(-1)).toMatch(/^Bearer cfat_/);
     } finally {
       await browser.close();
@@ -104,8 +108,7 @@ describe.skipIf(noBrowser)('the /docs playground in Chromium', () => {
       const ops = tryOutOrder(await loadSpec());
       for (const op of ops) {
         const block = page.locator(`#operations-${op.tag.replace(/ /g, '_')}-${op.id}`);
-        await block.locator('.opblock-summary').click();
-        if (!(await block.locator('.execute').isVisible())) await block.locator('.try-out__btn').click();
+        await openForTrying(block);
         // The fixtures hold no webhook and workspace ids are random: the playground pre-fills the ones created earlier.
         const created = op.template.startsWith('/v1/webhooks/') ? ids.webhook : op.template.startsWith('/_mock/workspaces/') ? ids.workspace : undefined;
         if (created) expect(await block.locator('tr[data-param-name="id"] input').inputValue(), op.id).toBe(created);
