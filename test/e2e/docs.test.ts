@@ -78,11 +78,14 @@ describe.skipIf(noBrowser)('the /docs playground in Chromium', () => {
       await modal.locator('.auth-container:has(h4 code:text-is("apiKey"))').locator('button.auth', { hasText: 'Logout' }).click();
       const oauth = modal.locator('.auth-container:has(#client_id_authorizationCode)');
       expect(await oauth.locator('#client_id_authorizationCode').inputValue()).toBe('commflow_client');
-      const [popup] = await Promise.all([context.waitForEvent('page'), oauth.locator('button.authorize').click()]);
-      await popup.waitForEvent('close', { timeout: 15_000 });
+      // The popup may open, redirect and close before an awaited waitForEvent('close') would be listening
+      // (Playwright does not replay a past close): its close is caught by a listener attached as it opens.
+      const popupClosed = new Promise<void>((resolve) => context.once('page', (popup) => popup.once('close', () => resolve())));
+      await oauth.locator('button.authorize').click();
       // Signed in, the OAuth2 section trades its client fields for a Logout button.
       const signedIn = modal.locator('.auth-container').filter({ has: page.locator('h4', { hasText: 'authorizationCode' }) });
       await signedIn.locator('button.auth', { hasText: 'Logout' }).waitFor({ timeout: 15_000 });
+      await popupClosed;
       expect(tokenForms).toHaveLength(1);
       expect(tokenForms[0]!.get('grant_type')).toBe('authorization_code');
       expect(tokenForms[0]!.get('redirect_uri')).toBe(`${mock.url}/docs/oauth2-redirect.html`);
