@@ -27,10 +27,10 @@ import type { Plan } from './store/types.js';
 
 /**
  * The steps of each operation, in one fixed order: journal → rate limit → faults → admin token →
- * auth + scopes → body → validation (openapi-backend) → Prefer → handler. Each route keeps only
- * the steps it needs (every layer costs a dispatch per request). The body is read after the
- * credentials are checked (never for a request that will be refused anyway), within the body
- * limit and the budget of bodies in flight; a body nobody read closes its connection.
+ * auth + scopes → body → the workspace's faults → validation (openapi-backend) → Prefer → handler.
+ * Each route keeps only the steps it needs (every layer costs a dispatch per request). The body is
+ * read after the credentials are checked (never for a request that will be refused anyway), within
+ * the body limit and the budget of bodies in flight; a body nobody read closes its connection.
  */
 function pipeline(deps: AppDeps): (op: Operation) => MiddlewareHandler<AppEnv>[] {
   // Two budgets: bodies of authenticated /v1 requests, and bodies of the routes anyone may call
@@ -49,6 +49,8 @@ function pipeline(deps: AppDeps): (op: Operation) => MiddlewareHandler<AppEnv>[]
     rateLimit({ limiter: deps.limiter, bucketOf: (token) => rateBucketOf(deps, token), defaultPlan: deps.config.plan, enforce: deps.config.rateLimit }),
   ];
   const faults = injectFaults(deps.faults, deps.sleep);
+  // Once the body is read (so the journal shows it), the fault rules of the caller's workspace.
+  const workspaceFaults = injectFaults(deps.faults, deps.sleep, 'scoped');
   const admin = [sameOriginOnly(() => deps.listener), ...(deps.config.adminToken ? [adminToken(deps.config.adminToken)] : [])];
   return (op) => {
     const enter: MiddlewareHandler<AppEnv> = op.public ? (c, next) => record(c, next) : (_c, next) => next();
@@ -70,7 +72,8 @@ function pipeline(deps: AppDeps): (op: Operation) => MiddlewareHandler<AppEnv>[]
     // OAuth endpoints find their client credentials in the body: it is read first there.
     if (op.protocol === 'oauth') return [select, ...body, faults];
     if (!op.public) return [select, ...(op.id === 'mockHealth' ? [] : admin), ...body, check];
-    return [select, ...limit, faults, ...(op.authenticated ? [auth] : []), ...body, check, prefer];
+    if (!op.authenticated) return [select, ...limit, faults, ...body, check, prefer];
+    return [select, ...limit, faults, auth, ...body, workspaceFaults, check, prefer];
   };
 }
 

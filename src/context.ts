@@ -23,6 +23,8 @@ export interface AppEnv {
     bodyRefused: boolean;
     /** Set once the body step has read the body (later steps read its buffered copy). */
     bodyRead: boolean;
+    /** The fault rule applied to this request, if any (for the journal). */
+    fault: { id: string; dropped: boolean } | undefined;
   };
 }
 

@@ -51,6 +51,8 @@ export function journal(log: Journal, clock: Clock): MiddlewareHandler<AppEnv> {
         status,
         duration: performance.now() - t0,
         workspace: c.get('principal')?.workspaceId ?? null,
+        started: t0,
+        fault: c.get('fault'),
       });
     }
   };
