@@ -18,6 +18,7 @@ import { latency } from './middleware/latency.js';
 import { validate } from './middleware/validate.js';
 import { routeNotFound } from './openapi/messages.js';
 import type { Operation } from './openapi/operations.js';
+import { conformanceRoutes } from './routes/conformance.js';
 import { controlRoutes } from './routes/control.js';
 import { registerDocs } from './routes/docs.js';
 import { oauthRoutes } from './routes/oauth.js';
@@ -94,6 +95,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   const handlers: Record<string, Handler> = {
     ...resourceRoutes(deps, deps.engine),
     ...controlRoutes(deps),
+    ...conformanceRoutes(deps),
     ...workspaceRoutes(deps, snapshots),
     ...oauthRoutes(deps),
   };

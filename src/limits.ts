@@ -33,6 +33,8 @@ export const LIMITS = {
   oauthFailuresPerMinute: 60,
   /** Fault rules active at once. */
   faultRules: 100,
+  /** Bytes of a verification's body matcher (the journal keeps no more of any body). */
+  verifyBodyBytes: 8 * 1024,
   /** Validated URLs remembered (body-less requests; the least recently added go first). */
   validatedUrls: 2_048,
   /** Longest URL whose validation is remembered. */

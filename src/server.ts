@@ -8,6 +8,7 @@ import { createWorkspace, exportState, importState, listDeliveries, resetAll, re
 import { buildDeps, type AppDeps, type BuildOptions } from './deps.js';
 import { errors } from './errors.js';
 import { LIMITS } from './limits.js';
+import type { CountExpectation, VerifyInput, VerifyResult } from './conformance/verify.js';
 import type { JournalEntry, JournalQuery } from './middleware/journal-log.js';
 import { DEFAULT_KEYS } from './store/store.js';
 import type { DbData as Snapshot } from './store/types.js';
@@ -29,6 +30,12 @@ export interface MockServer {
   restore(snapshot: Snapshot): Promise<void>;
   /** The request journal, newest first. */
   requests(query?: JournalQuery): JournalEntry[];
+  /**
+   * Resolves when the journal holds as many requests matching as expected (`count`: a number is
+   * `times`; default at least 1) in the workspace (`workspace_id`, default the default one);
+   * rejects with an AssertionError whose message names the closest requests and what differed.
+   */
+  verify(matcher: VerifyInput, count?: number | CountExpectation): Promise<VerifyResult>;
   /** Webhook deliveries with their attempts, newest first. */
   deliveries(workspaceId?: string): Promise<Record<string, unknown>[]>;
   /** Waits until no webhook delivery is due (advancing the clock over retries if asked). */
@@ -96,6 +103,12 @@ export async function startServer(options: BuildOptions = {}): Promise<MockServe
       await importState(deps, structuredClone(snapshot), !snapshotIsPartial(snapshot, deps));
     },
     requests: (query) => deps.journal.list(query),
+    verify: async (matcher, count) => {
+      const { verifyInWorkspace } = await import('./conformance/verify.js');
+      const result = verifyInWorkspace(deps.journal, deps.store, { ...matcher, ...(typeof count === 'number' ? { times: count } : count) });
+      if (!result.passed) throw new (await import('node:assert')).AssertionError({ message: result.message });
+      return result;
+    },
     deliveries: (workspaceId) => listDeliveries(deps, workspaceId),
     flush: async (options) => {
       await deps.dispatcher.flush(options);

@@ -38,6 +38,7 @@ const AFTER_V1 = [
   'mockDeleteFault',
   'mockClearFaults',
   'mockListRequests',
+  'mockVerifyRequests',
   'mockClearRequests',
   'mockListDeliveries',
   'mockFlushWebhooks',
