@@ -9,6 +9,7 @@ import { authenticate } from './middleware/auth.js';
 import { BodyBudget, closeAfterAnswer, mustClose, readBody } from './middleware/body.js';
 import { LIMITS } from './limits.js';
 import { injectFaults } from './middleware/faults.js';
+import { tapScenarios } from './middleware/scenario-tap.js';
 import { sameOriginOnly } from './middleware/same-origin.js';
 import { journal } from './middleware/journal.js';
 import { logRequests } from './middleware/request-log.js';
@@ -28,10 +29,11 @@ import type { Plan } from './store/types.js';
 
 /**
  * The steps of each operation, in one fixed order: journal → rate limit → faults → admin token →
- * auth + scopes → body → the workspace's faults → validation (openapi-backend) → Prefer → handler.
- * Each route keeps only the steps it needs (every layer costs a dispatch per request). The body is
- * read after the credentials are checked (never for a request that will be refused anyway), within
- * the body limit and the budget of bodies in flight; a body nobody read closes its connection.
+ * auth + scopes → scenario tap → body → the workspace's faults → validation (openapi-backend) →
+ * Prefer → handler. Each route keeps only the steps it needs (every layer costs a dispatch per
+ * request). The body is read after the credentials are checked (never for a request that will be
+ * refused anyway), within the body limit and the budget of bodies in flight; a body nobody read
+ * closes its connection.
  */
 function pipeline(deps: AppDeps): (op: Operation) => MiddlewareHandler<AppEnv>[] {
   // Two budgets: bodies of authenticated /v1 requests, and bodies of the routes anyone may call
@@ -50,7 +52,9 @@ function pipeline(deps: AppDeps): (op: Operation) => MiddlewareHandler<AppEnv>[]
     rateLimit({ limiter: deps.limiter, bucketOf: (token) => rateBucketOf(deps, token), defaultPlan: deps.config.plan, enforce: deps.config.rateLimit }),
   ];
   const faults = injectFaults(deps.faults, deps.sleep);
-  // Once the body is read (so the journal shows it), the fault rules of the caller's workspace.
+  // After authentication, an armed scenario's tap; once the body is read (so the journal shows
+  // it), the fault rules of the caller's workspace.
+  const tap = tapScenarios(deps.taps);
   const workspaceFaults = injectFaults(deps.faults, deps.sleep, 'scoped');
   const admin = [sameOriginOnly(() => deps.listener), ...(deps.config.adminToken ? [adminToken(deps.config.adminToken)] : [])];
   return (op) => {
@@ -74,7 +78,7 @@ function pipeline(deps: AppDeps): (op: Operation) => MiddlewareHandler<AppEnv>[]
     if (op.protocol === 'oauth') return [select, ...body, faults];
     if (!op.public) return [select, ...(op.id === 'mockHealth' ? [] : admin), ...body, check];
     if (!op.authenticated) return [select, ...limit, faults, ...body, check, prefer];
-    return [select, ...limit, faults, auth, ...body, workspaceFaults, check, prefer];
+    return [select, ...limit, faults, auth, tap, ...body, workspaceFaults, check, prefer];
   };
 }
 

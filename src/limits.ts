@@ -33,6 +33,10 @@ export const LIMITS = {
   oauthFailuresPerMinute: 60,
   /** Fault rules active at once. */
   faultRules: 100,
+  /** Conformance scenarios held, armed and ended together; the oldest ended ones go first. */
+  scenarios: 1_000,
+  /** List requests one pagination scenario notes (the rest are not graded, and it says so). */
+  scenarioObservations: 1_000,
   /** Bytes of a verification's body matcher (the journal keeps no more of any body). */
   verifyBodyBytes: 8 * 1024,
   /** Validated URLs remembered (body-less requests; the least recently added go first). */

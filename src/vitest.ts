@@ -1,4 +1,6 @@
 import { AssertionError } from 'node:assert';
+import type { ScenarioView } from './conformance/book.js';
+import { scenarioReport } from './conformance/report.js';
 import type { CountExpectation, VerifyInput, VerifyResult } from './conformance/verify.js';
 import type { BuildOptions } from './deps.js';
 import { startServer } from './server.js';
@@ -23,6 +25,15 @@ export function commflowGlobalSetup(options: BuildOptions = {}) {
 /** What `ws.verify` takes: which requests (`method`, `path` glob, `query`, `headers`, `body` as a JSON subset). */
 export type RequestMatcher = Omit<VerifyInput, 'workspace_id' | 'times' | 'at_least' | 'at_most'>;
 
+/** An armed conformance scenario of a test workspace (see README "SDK conformance kit"). */
+export interface WorkspaceScenario {
+  id: string;
+  /** The verdict now (`GET /_mock/scenarios/{id}`). */
+  result(): Promise<ScenarioView>;
+  /** The verdict, or an AssertionError listing the checks that failed (or saying it is still pending). */
+  assertPassed(): Promise<ScenarioView>;
+}
+
 export interface TestWorkspace {
   /** Base URL of the mock; the API is under `${url}/v1`. */
   url: string;
@@ -38,6 +49,8 @@ export interface TestWorkspace {
    * and what differed (`POST /_mock/requests/verify`).
    */
   verify(matcher: RequestMatcher, count?: number | CountExpectation): Promise<VerifyResult>;
+  /** Arms a conformance scenario for this workspace (`POST /_mock/scenarios`). */
+  scenario(name: string, options?: Record<string, number | string>): Promise<WorkspaceScenario>;
 }
 
 /** A fresh, isolated workspace on a running mock (for a test file, or a single test). */
@@ -77,6 +90,19 @@ export async function commflowWorkspace(
       });
       if (!result.passed) throw new AssertionError({ message: result.message });
       return result;
+    },
+    scenario: async (name, options) => {
+      const armed = await control<ScenarioView>('POST', '/scenarios', { name, workspace_id: id, ...(options ? { options } : {}) });
+      const result = () => control<ScenarioView>('GET', `/scenarios/${encodeURIComponent(armed.id)}`);
+      return {
+        id: armed.id,
+        result,
+        assertPassed: async () => {
+          const view = await result();
+          if (view.status !== 'passed') throw new AssertionError({ message: scenarioReport(view) });
+          return view;
+        },
+      };
     },
   };
 }

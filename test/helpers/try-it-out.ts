@@ -58,6 +58,9 @@ const AFTER_V1 = [
   'oauthToken',
   'oauthRevoke',
   'oauthIntrospect',
+  'mockListScenarios',
+  'mockArmScenario',
+  'mockGetScenario',
   'mockRevokeApiKey',
   'mockReset',
 ];

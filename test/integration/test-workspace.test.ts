@@ -36,4 +36,17 @@ describe('commflowWorkspace', () => {
     expect((err as Error).message).toContain('path: expected "/v1/contacts", got "/v1/tickets"');
     await expect(other.verify({ path: '/v1/contacts' }, { at_most: 0 })).rejects.toThrow('Expected at most 0 requests');
   });
+
+  it('arms a scenario for this workspace, and assertPassed lists the failed checks', async () => {
+    const ws = await commflowWorkspace(mock.url);
+    const run = await ws.scenario('pagination', { path: '/v1/tickets' });
+    await expect(run.assertPassed()).rejects.toThrow(/is still pending:\n {2}… per-page-max: Not graded yet: the workspace has made no list request yet\.$/);
+    await fetch(`${ws.url}/v1/tickets`, { headers: { authorization: `Bearer ${ws.apiKey}` } });
+    const err = await run.assertPassed().catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(AssertionError);
+    expect((err as Error).message).toMatch(new RegExp(`^Scenario ${run.id} \\(pagination, workspace ${ws.id}\\) failed:\n  ✓ per-page-max: `));
+    expect((err as Error).message).toContain('  ✗ reached-end: The walk of /v1/tickets stopped at page 1 of 8');
+    expect((await run.result()).workspace_id).toBe(ws.id);
+    await expect(ws.scenario('chaos')).rejects.toThrow(/POST \/_mock\/scenarios answered 422: .*must be one of/);
+  });
 });

@@ -25,6 +25,8 @@ const ROWS: Record<keyof typeof LIMITS, [row: string, value: string]> = {
   oauthTokens: ['OAuth tokens', n(LIMITS.oauthTokens)],
   oauthFailuresPerMinute: ['failed `/oauth` requests', `${LIMITS.oauthFailuresPerMinute} per authenticated client per minute`],
   faultRules: ['fault rules', n(LIMITS.faultRules)],
+  scenarios: ['conformance scenarios', `${n(LIMITS.scenarios)} held`],
+  scenarioObservations: ['list requests a pagination scenario grades', n(LIMITS.scenarioObservations)],
   verifyBodyBytes: ['request verification', `a body matcher of ${size(LIMITS.verifyBodyBytes)}`],
   validatedUrls: ['validated URLs remembered', n(LIMITS.validatedUrls)],
   validatedUrlBytes: ['validated URLs remembered', `up to ${n(LIMITS.validatedUrlBytes)} bytes`],
