@@ -1,7 +1,8 @@
 import { errors } from '../errors.js';
 import { LIMITS } from '../limits.js';
+import { NoteBudget } from './budget.js';
 import { type ScenarioName, scenarioInfo } from './catalogue.js';
-import type { Arm, Armed, Check, ConformanceContext, ScenarioOptions } from './context.js';
+import type { Arm, Armed, Check, ConformanceContext, Grade, ScenarioContext, ScenarioOptions } from './context.js';
 import { armPagination } from './pagination.js';
 import { armRateLimit } from './rate-limit.js';
 import { armDroppedConnection, armServerErrors } from './server-errors.js';
@@ -45,7 +46,9 @@ interface Held {
   afterSeq: number;
   untilSeq: number;
   endedAt: string | null;
-  armed: Armed;
+  /** While armed; once it ends, only its verdict as it stood is kept (what it saw is let go). */
+  armed: Armed | undefined;
+  final: Grade | undefined;
 }
 
 /**
@@ -57,11 +60,14 @@ export class ScenarioBook {
   private held = new Map<string, Held>();
   private active = new Map<string, Held>();
   private seq = 0;
+  private readonly ctx: ScenarioContext;
 
   constructor(
-    private readonly ctx: ConformanceContext,
+    ctx: ConformanceContext,
     private readonly defaultWorkspaceId: string,
-  ) {}
+  ) {
+    this.ctx = { ...ctx, notes: new NoteBudget(LIMITS.scenarioObservationBytes) };
+  }
 
   async arm(req: ArmRequest): Promise<ScenarioView> {
     const info = scenarioInfo(req.name);
@@ -88,7 +94,18 @@ export class ScenarioBook {
     const armed = await ARMS[info.name](this.ctx, { id, workspaceId, options });
     const previous = this.active.get(workspaceId);
     if (previous) this.end(previous);
-    const held: Held = { id, name: info.name, workspaceId, options, armedAt: this.ctx.clock.iso(), afterSeq, untilSeq: Infinity, endedAt: null, armed };
+    const held: Held = {
+      id,
+      name: info.name,
+      workspaceId,
+      options,
+      armedAt: this.ctx.clock.iso(),
+      afterSeq,
+      untilSeq: Infinity,
+      endedAt: null,
+      armed,
+      final: undefined,
+    };
     this.held.set(id, held);
     this.active.set(workspaceId, held);
     return this.view(id)!;
@@ -98,7 +115,7 @@ export class ScenarioBook {
   view(id: string): ScenarioView | undefined {
     const h = this.held.get(id);
     if (!h) return undefined;
-    const grade = h.armed.grade({ afterSeq: h.afterSeq, untilSeq: h.untilSeq });
+    const grade = h.final ?? h.armed!.grade({ afterSeq: h.afterSeq, untilSeq: h.untilSeq });
     const info = scenarioInfo(h.name)!;
     const checks = grade.pending ? info.checks.map((c) => ({ name: c.name, passed: false, detail: `Not graded yet: ${info.waiting}` })) : grade.checks;
     return {
@@ -126,7 +143,9 @@ export class ScenarioBook {
     h.untilSeq = this.ctx.journal.lastSeq;
     h.endedAt = this.ctx.clock.iso();
     this.active.delete(h.workspaceId);
-    h.armed.stop();
+    h.final = h.armed!.grade({ afterSeq: h.afterSeq, untilSeq: h.untilSeq });
+    h.armed!.stop();
+    h.armed = undefined;
   }
 
   /** Keeps room for one more: the oldest ended scenarios go first; active ones (one per workspace) stay. */

@@ -6,6 +6,7 @@ import type { Journal } from '../middleware/journal-log.js';
 import type { ScenarioTaps } from '../middleware/scenario-tap.js';
 import type { Store } from '../store/store.js';
 import type { SenderOptions } from '../webhooks/sender.js';
+import type { NoteBudget } from './budget.js';
 
 /** What the scenarios act through: the journal they grade, and the mechanisms they inject with. */
 export interface ConformanceContext {
@@ -54,4 +55,9 @@ export interface ArmInput {
   options: ScenarioOptions;
 }
 
-export type Arm = (ctx: ConformanceContext, input: ArmInput) => Armed | Promise<Armed>;
+/** What a scenario is armed with: the context, and the budget its notes draw from. */
+export interface ScenarioContext extends ConformanceContext {
+  notes: NoteBudget;
+}
+
+export type Arm = (ctx: ScenarioContext, input: ArmInput) => Armed | Promise<Armed>;

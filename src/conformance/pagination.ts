@@ -54,10 +54,17 @@ function walkKey(target: string): string {
 export const armPagination: Arm = (ctx, { workspaceId, options }) => {
   const only = typeof options.path === 'string' ? textMatcher(options.path) : undefined;
   const seen: Seen[] = [];
-  let overflow = false;
+  let overflow: 'count' | 'bytes' | undefined;
+  let taken = 0;
   const note = (s: Seen) => {
-    if (seen.length < LIMITS.scenarioObservations) seen.push(s);
-    else overflow = true;
+    // A note holds two URLs (the request's and its links.next) and a few numbers.
+    const bytes = 2 * s.target.length + 64;
+    if (seen.length >= LIMITS.scenarioObservations) overflow ??= 'count';
+    else if (!ctx.notes.take(bytes)) overflow ??= 'bytes';
+    else {
+      taken += bytes;
+      seen.push(s);
+    }
   };
   const tap: Tap = async (c, next) => {
     if (c.req.method !== 'GET' || !c.get('op').query.has('page') || (only && !only(c.req.path.toLowerCase()))) return next();
@@ -81,7 +88,11 @@ export const armPagination: Arm = (ctx, { workspaceId, options }) => {
   ctx.taps.set(workspaceId, tap);
 
   return {
-    stop: () => ctx.taps.delete(workspaceId, tap),
+    stop: () => {
+      ctx.taps.delete(workspaceId, tap);
+      ctx.notes.give(taken);
+      taken = 0;
+    },
     grade() {
       const tooMany = seen.filter((s) => s.perPage !== undefined && s.perPage > MAX_PER_PAGE);
       const walks = walksOf(seen.filter((s) => s.status === 200));
@@ -102,7 +113,10 @@ export const armPagination: Arm = (ctx, { workspaceId, options }) => {
         checks.push({
           name: 'observed-all',
           passed: false,
-          detail: `More than ${LIMITS.scenarioObservations.toLocaleString('en-US')} list requests were made since the scenario was armed: only the first ones were graded. Arm it again before a shorter run.`,
+          detail:
+            overflow === 'count'
+              ? `More than ${LIMITS.scenarioObservations.toLocaleString('en-US')} list requests were made since the scenario was armed: only the first ones were graded. Arm it again before a shorter run.`
+              : `The armed scenarios' notes reached ${LIMITS.scenarioObservationBytes / 1024 / 1024} MiB, so the later list requests were not graded: arm fewer at once, or end some (arming another in a workspace ends its scenario).`,
         });
       }
       return { pending: false, checks };

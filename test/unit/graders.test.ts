@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_CLIENT, OAuthServer } from '../../src/auth/oauth.js';
 import { createClock } from '../../src/clock.js';
-import type { Armed, ConformanceContext } from '../../src/conformance/context.js';
+import { NoteBudget } from '../../src/conformance/budget.js';
+import type { Armed, ScenarioContext } from '../../src/conformance/context.js';
+import { armPagination } from '../../src/conformance/pagination.js';
 import { armRateLimit } from '../../src/conformance/rate-limit.js';
 import { armDroppedConnection, armServerErrors } from '../../src/conformance/server-errors.js';
 import { armTokenExpiry } from '../../src/conformance/token-expiry.js';
@@ -14,7 +16,7 @@ import { ScenarioTaps } from '../../src/middleware/scenario-tap.js';
  * The graders on journals written by hand: each request with the real time it arrived and how
  * long its answer took, so every verdict (and every branch of its detail) is reached without waiting.
  */
-function context(): ConformanceContext {
+function context(noteBytes = 1 << 20): ScenarioContext {
   const clock = createClock();
   clock.freeze(Date.parse('2026-07-01T12:00:00Z'));
   return {
@@ -26,6 +28,7 @@ function context(): ConformanceContext {
     store: undefined as never,
     logger: createLogger('silent'),
     sender: { clock, timeoutMs: 1000, listener: () => undefined },
+    notes: new NoteBudget(noteBytes),
   };
 }
 
@@ -42,7 +45,7 @@ interface Req {
   headers?: Record<string, string>;
 }
 
-function record(ctx: ConformanceContext, r: Req): void {
+function record(ctx: ScenarioContext, r: Req): void {
   const raw: RawEntry = {
     method: r.method ?? 'GET',
     url: `http://127.0.0.1${r.path ?? '/v1/tickets'}`,
@@ -64,7 +67,7 @@ const grade = (armed: Armed) => armed.grade({ afterSeq: 0, untilSeq: Infinity })
 const byName = (armed: Armed) => Object.fromEntries(grade(armed).checks.map((c) => [c.name, c]));
 
 describe('rate-limit', () => {
-  const arm = (ctx: ConformanceContext, options = {}) =>
+  const arm = (ctx: ScenarioContext, options = {}) =>
     armRateLimit(ctx, { id: 'scn_1', workspaceId: 'ws_a', options: { retry_after_s: 1, count: 3, max_attempts: 5, ...options } }) as Armed;
 
   it('arms a 429 rule of the workspace with its Retry-After, and removes it when stopped', () => {
@@ -130,7 +133,7 @@ describe('rate-limit', () => {
 });
 
 describe('server-errors and dropped-connection', () => {
-  const arm = (ctx: ConformanceContext, kind: 'server-errors' | 'dropped-connection' = 'server-errors') =>
+  const arm = (ctx: ScenarioContext, kind: 'server-errors' | 'dropped-connection' = 'server-errors') =>
     (kind === 'server-errors' ? armServerErrors : armDroppedConnection)(ctx, {
       id: 'scn_1',
       workspaceId: 'ws_a',
@@ -206,7 +209,7 @@ describe('server-errors and dropped-connection', () => {
 
 describe('token-expiry', () => {
   /** A fake request through the tap: a successful /v1 request with this access token. */
-  const through = async (ctx: ConformanceContext, token: string) =>
+  const through = async (ctx: ScenarioContext, token: string) =>
     ctx.taps.get('ws_456')!({ get: () => ({ kind: 'oauth' }), res: { status: 200 }, req: { header: () => `Bearer ${token}` } } as never, async () => undefined);
 
   it('expires the access token after every `after_requests` successful requests, `expirations` times', async () => {
@@ -252,5 +255,35 @@ describe('token-expiry', () => {
     );
     expect(checks['retried-once']!.detail).toBe('GET /v1/me was sent again twice after the refresh: once is enough.');
     expect(checks['rotated-refresh-token']!.detail).toBe('One expiry was armed (options.expirations 1), so a second refresh was not needed.');
+  });
+});
+
+describe('pagination', () => {
+  /** A list request through the tap, answered with this page's meta and links.next. */
+  const page = async (ctx: ScenarioContext, target: string, current: number, next: string | null) => {
+    const body = JSON.stringify({ data: [], meta: { current_page: current, total_pages: 3 }, links: { next } });
+    const c = {
+      req: { method: 'GET', path: target.split('?')[0], url: `http://127.0.0.1${target}` },
+      get: () => ({ query: new Map([['page', {}]]) }),
+      res: new Response(body),
+    };
+    await ctx.taps.get('ws_a')!(c as never, async () => undefined);
+  };
+
+  it('stops noting once the budget shared by the armed scenarios is spent, and says so; ending gives it back', async () => {
+    const ctx = context(250);
+    const armed = armPagination(ctx, { id: 'scn_1', workspaceId: 'ws_a', options: {} }) as Armed;
+    await page(ctx, '/v1/tickets', 1, '/v1/tickets?page=2');
+    await page(ctx, '/v1/tickets?page=2', 2, '/v1/tickets?page=3');
+    await page(ctx, '/v1/tickets?page=3', 3, null);
+    const checks = byName(armed);
+    expect(checks['observed-all']!.detail).toBe(
+      "The armed scenarios' notes reached 8 MiB, so the later list requests were not graded: arm fewer at once, or end some (arming another in a workspace ends its scenario).",
+    );
+    expect(checks['reached-end']!.passed).toBe(false);
+    expect(ctx.notes.bytes).toBeGreaterThan(0);
+    armed.stop();
+    expect(ctx.notes.bytes).toBe(0);
+    expect(ctx.taps.size).toBe(0);
   });
 });

@@ -27,6 +27,7 @@ const ROWS: Record<keyof typeof LIMITS, [row: string, value: string]> = {
   faultRules: ['fault rules', n(LIMITS.faultRules)],
   scenarios: ['conformance scenarios', `${n(LIMITS.scenarios)} held`],
   scenarioObservations: ['list requests a pagination scenario grades', n(LIMITS.scenarioObservations)],
+  scenarioObservationBytes: ['list requests a pagination scenario grades', `${size(LIMITS.scenarioObservationBytes)} of notes`],
   verifyBodyBytes: ['request verification', `a body matcher of ${size(LIMITS.verifyBodyBytes)}`],
   validatedUrls: ['validated URLs remembered', n(LIMITS.validatedUrls)],
   validatedUrlBytes: ['validated URLs remembered', `up to ${n(LIMITS.validatedUrlBytes)} bytes`],
