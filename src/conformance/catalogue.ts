@@ -46,7 +46,7 @@ export const SCENARIOS: readonly ScenarioInfo[] = [
     checks: [
       { name: 'retried', description: 'A request refused with 429 was sent again.' },
       { name: 'waited-retry-after', description: 'Each retry came at least Retry-After seconds (wall clock) after the 429 (RFC 9110 §10.2.3).' },
-      { name: 'backed-off', description: 'The waits before each retry of a request never shrank.' },
+      { name: 'backed-off', description: 'The waits before each retry of a request never shrank (by more than a quarter: load makes waits seem longer).' },
       { name: 'gave-up', description: 'No request was sent more than max_attempts times into 429s.' },
     ],
   },

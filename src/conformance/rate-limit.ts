@@ -3,6 +3,12 @@ import type { Arm, Check } from './context.js';
 
 /** Timers fire a little early or late: waits are compared with this much slack. */
 const SLACK_MS = 50;
+/**
+ * A wait counts as shorter than the one before when it lost more than a quarter of it: a busy
+ * machine makes one wait seem longer by tens of milliseconds (never shorter), and a client that
+ * waits Retry-After each time must not seem to shrink its waits.
+ */
+const shrank = (wait: number, before: number) => wait < Math.min(before - SLACK_MS, before * 0.75);
 
 /**
  * `rate-limit`: a fault rule of the workspace answers its next `count` /v1 requests 429 with
@@ -45,12 +51,12 @@ export const armRateLimit: Arm = (ctx, { workspaceId, options }) => {
             : 'No retry to time yet.',
       });
 
-      const shrank = chains.map((c) => ({ c, w: waitsOf(c) })).find(({ w }) => w.some((x, i) => i > 0 && x < w[i - 1]! - SLACK_MS));
+      const shrinking = chains.map((c) => ({ c, w: waitsOf(c) })).find(({ w }) => w.some((x, i) => i > 0 && shrank(x, w[i - 1]!)));
       checks.push({
         name: 'backed-off',
-        passed: !shrank,
-        detail: shrank
-          ? `The waits before retrying ${label(shrank.c[0]!)} shrank (${shrank.w.map(ms).join(', ')}): back off, each wait at least as long as the one before and never below Retry-After.`
+        passed: !shrinking,
+        detail: shrinking
+          ? `The waits before retrying ${label(shrinking.c[0]!)} shrank (${shrinking.w.map(ms).join(', ')}): back off, each wait at least as long as the one before and never below Retry-After.`
           : 'No wait before a retry was shorter than the one before it.',
       });
 

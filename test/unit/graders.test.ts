@@ -89,6 +89,15 @@ describe('rate-limit', () => {
     expect(byName(armed)['waited-retry-after']!.detail).toBe('Every retry waited at least Retry-After (1,000 ms): 1,000 ms, 2,000 ms.');
   });
 
+  it('does not take the noise of a busy machine for shrinking waits: Retry-After each time passes', () => {
+    const ctx = context();
+    const armed = arm(ctx);
+    record(ctx, { status: 429, at: 0, fault: 'flt_1' });
+    record(ctx, { status: 429, at: 1232, fault: 'flt_1' }); // 1,230 ms: a second that took longer
+    record(ctx, { status: 200, at: 2235 }); // 1,001 ms
+    expect(byName(armed)['backed-off']).toEqual({ name: 'backed-off', passed: true, detail: 'No wait before a retry was shorter than the one before it.' });
+  });
+
   it('fails a retry sooner than Retry-After, waits that shrink, and a request never retried', () => {
     const ctx = context();
     const armed = arm(ctx);
