@@ -37,6 +37,8 @@ export const LIMITS = {
   validatedUrls: 2_048,
   /** Longest URL whose validation is remembered. */
   validatedUrlBytes: 1_024,
+  /** Search terms whose matching records a sorted view remembers (the oldest go first). */
+  searchTermsPerView: 256,
   /** Bytes of a request body the journal keeps (the rest is cut and marked). */
   journalBodyBytes: 8 * 1024,
   /** Bytes all journal entries may hold together; the oldest entries go first. */

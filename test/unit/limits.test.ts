@@ -27,6 +27,7 @@ const ROWS: Record<keyof typeof LIMITS, [row: string, value: string]> = {
   faultRules: ['fault rules', n(LIMITS.faultRules)],
   validatedUrls: ['validated URLs remembered', n(LIMITS.validatedUrls)],
   validatedUrlBytes: ['validated URLs remembered', `up to ${n(LIMITS.validatedUrlBytes)} bytes`],
+  searchTermsPerView: ['search terms remembered', `${n(LIMITS.searchTermsPerView)} per sorted view`],
   journalBodyBytes: ['request journal', `${size(LIMITS.journalBodyBytes)} of each body`],
   journalBytes: ['request journal', size(LIMITS.journalBytes)],
   headersTimeoutMs: ['request headers', `within ${LIMITS.headersTimeoutMs / 1000} s`],
