@@ -1,6 +1,6 @@
 import { Hono, type MiddlewareHandler } from 'hono';
 import { cors } from 'hono/cors';
-import type { AppEnv, Handler } from './context.js';
+import { type AppEnv, type Handler, requestHeader } from './context.js';
 import type { NamedSnapshot } from './control.js';
 import type { AppDeps } from './deps.js';
 import { adminToken } from './middleware/admin-token.js';
@@ -110,7 +110,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   // not drive the sandbox), and only when a browser asks (it rewrites the response).
   for (const prefix of ['/v1/*', '/oauth/*']) {
     app.use(prefix, function corsForBrowsers(c, next) {
-      return c.req.header('origin') ? allowBrowsers(c, next) : next();
+      return requestHeader(c, 'origin') ? allowBrowsers(c, next) : next();
     });
   }
   if (deps.config.latency > 0) app.use('/v1/*', latency(deps.config.latency, deps.sleep));

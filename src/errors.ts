@@ -209,6 +209,8 @@ export function renderError(err: unknown, c: Context, log?: ErrorLogger): Respon
     log?.(err, c);
     apiError = errors.internal();
   }
-  for (const [name, value] of Object.entries(apiError.headers)) c.header(name, value);
+  // The headers the pipeline gathered for the answer (rate limits on /v1) come with an error too.
+  const gathered = (c as Context<{ Variables: { answerHeaders?: Record<string, string> } }>).get('answerHeaders');
+  for (const [name, value] of Object.entries({ ...gathered, ...apiError.headers })) c.header(name, value);
   return c.json(apiError.toJSON(), apiError.status);
 }

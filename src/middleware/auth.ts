@@ -4,7 +4,7 @@ import type { ApiKeys } from '../auth/keys.js';
 import { errors, redact } from '../errors.js';
 import type { OAuthServer } from '../auth/oauth.js';
 import type { Plan } from '../store/types.js';
-import type { AppEnv, Principal } from '../context.js';
+import { type AppEnv, type Principal, requestHeader } from '../context.js';
 
 function fromApiKey(keys: ApiKeys, secret: string): Principal | undefined {
   const key = keys.find(secret);
@@ -26,7 +26,7 @@ function fromAccessToken(oauth: OAuthServer, secret: string, plan: Plan): Princi
 /** Resolves `Authorization: Bearer <API key or access token>` to a principal and enforces the operation's scopes. */
 export function authenticate(keys: ApiKeys, oauth: OAuthServer, defaultPlan: Plan = 'professional'): MiddlewareHandler<AppEnv> {
   return async function authenticateRequest(c, next) {
-    const header = c.req.header('authorization');
+    const header = requestHeader(c, 'authorization');
     if (!header) throw errors.missingCredentials();
     const secret = bearerToken(header);
     if (!secret) throw errors.malformedAuthorization();

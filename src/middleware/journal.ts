@@ -1,7 +1,7 @@
 import type { MiddlewareHandler } from 'hono';
 import type { Clock } from '../clock.js';
 import { LIMITS } from '../limits.js';
-import type { AppEnv } from '../context.js';
+import { type AppEnv, requestHeader } from '../context.js';
 import type { Journal } from './journal-log.js';
 
 /**
@@ -36,7 +36,7 @@ export function journal(log: Journal, clock: Clock): MiddlewareHandler<AppEnv> {
     } finally {
       // Only a body the pipeline read is shown (a refused request's body is never read at all).
       const text = c.get('bodyRead') ? await c.req.text().catch(() => null) : null;
-      const declared = c.req.header('content-length') ?? '';
+      const declared = requestHeader(c, 'content-length') ?? '';
       const size = text === null ? (/^\d{1,15}$/.test(declared) ? Number(declared) : 0) : Buffer.byteLength(text);
       const kept = text ? prefixOf(text) : null;
       const incoming = (c.env as { incoming?: { rawHeaders?: string[] } } | undefined)?.incoming;
