@@ -6,11 +6,19 @@ import type { OAuthServer } from '../auth/oauth.js';
 import type { Plan } from '../store/types.js';
 import { type AppEnv, type Principal, requestHeader } from '../context.js';
 
+/** The principal of each key record (records are replaced, never changed, so one stays true while its record is held). */
+const keyPrincipals = new WeakMap<object, Principal>();
+
 function fromApiKey(keys: ApiKeys, secret: string): Principal | undefined {
   const key = keys.find(secret);
   if (!key) return undefined;
   if (key.revoked) throw errors.revokedApiKey(redact(secret));
-  return { kind: 'api_key', credentialId: key.id, workspaceId: key.workspace_id, scopes: new Set(key.scopes), plan: key.plan, mode: key.mode };
+  let principal = keyPrincipals.get(key);
+  if (!principal) {
+    principal = { kind: 'api_key', credentialId: key.id, workspaceId: key.workspace_id, scopes: new Set(key.scopes), plan: key.plan, mode: key.mode };
+    keyPrincipals.set(key, principal);
+  }
+  return principal;
 }
 
 function fromAccessToken(oauth: OAuthServer, secret: string, plan: Plan): Principal | undefined {
