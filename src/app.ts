@@ -74,10 +74,20 @@ function pipeline(deps: AppDeps): (op: Operation) => MiddlewareHandler<AppEnv>[]
   };
 }
 
+/** Each key record's window (records are replaced, never changed): found once, not built per request. */
+const keyBuckets = new WeakMap<object, { bucket: string; plan: Plan }>();
+
 /** The rate-limit window of a known credential: one per API key, one per OAuth client and workspace. */
 function rateBucketOf(deps: AppDeps, token: string): { bucket: string; plan: Plan } | undefined {
   const key = deps.keys.find(token);
-  if (key) return { bucket: `key:${key.id}`, plan: key.plan };
+  if (key) {
+    let found = keyBuckets.get(key);
+    if (!found) {
+      found = { bucket: `key:${key.id}`, plan: key.plan };
+      keyBuckets.set(key, found);
+    }
+    return found;
+  }
   const access = deps.oauth.access(token);
   if (access && 'token' in access) return { bucket: `oauth:${access.token.client_id}:${access.token.workspace_id}`, plan: deps.config.plan };
   return undefined;
