@@ -23,6 +23,10 @@ export interface AppEnv {
     bodyRefused: boolean;
     /** Set once the body step has read the body (later steps read its buffered copy). */
     bodyRead: boolean;
+    /** The fault rule that hit the request (for the journal). */
+    fault: string;
+    /** What of its `Prefer` header applied (for the journal). */
+    preferApplied: string;
   };
 }
 

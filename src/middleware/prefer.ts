@@ -56,7 +56,10 @@ export function simulate(validator: () => Promise<Validator>, sleep: Sleep): Mid
     const op = c.get('op');
     const wanted = parsePrefer(header, op.statuses);
     if (wanted.latency) await sleep(wanted.latency);
-    if (wanted.applied.length) c.header('Preference-Applied', wanted.applied.join(', '));
+    if (wanted.applied.length) {
+      c.header('Preference-Applied', wanted.applied.join(', '));
+      c.set('preferApplied', wanted.applied.join(', '));
+    }
     if (wanted.code === undefined) return next();
     const reason = `Simulated response, asked for with 'Prefer: code=${wanted.code}'.`;
     if (wanted.code >= 400) throw errors.simulated(wanted.code, reason);

@@ -113,7 +113,13 @@ describe.skipIf(noBrowser)('the /docs playground in Chromium', () => {
         const block = page.locator(`#operations-${op.tag.replace(/ /g, '_')}-${op.id}`);
         await openForTrying(block);
         // The fixtures hold no webhook and workspace ids are random: the playground pre-fills the ones created earlier.
-        const created = op.template.startsWith('/v1/webhooks/') ? ids.webhook : op.template.startsWith('/_mock/workspaces/') ? ids.workspace : undefined;
+        const created = op.template.startsWith('/v1/webhooks/')
+          ? ids.webhook
+          : op.template.startsWith('/_mock/workspaces/')
+            ? ids.workspace
+            : op.template.startsWith('/_mock/webhooks/deliveries/')
+              ? ids.delivery
+              : undefined;
         if (created) expect(await block.locator('tr[data-param-name="id"] input').inputValue(), op.id).toBe(created);
         const pattern = new RegExp(`^${op.template.replace(/\{[^}]+\}/g, '[^/]+')}$`);
         const answered = page.waitForResponse((r) => r.request().method() === op.method.toUpperCase() && pattern.test(new URL(r.url()).pathname), {
@@ -127,6 +133,7 @@ describe.skipIf(noBrowser)('the /docs playground in Chromium', () => {
           failures.push(`${op.id} ${op.method.toUpperCase()} ${res.url()} → ${res.status()} ${(await res.text().catch(() => '')).slice(0, 200)}`);
         if (op.id === 'createWebhook') ids.webhook = (await res.json()).data.id;
         if (op.id === 'mockCreateWorkspace') ids.workspace = (await res.json()).data.workspace.id;
+        if (op.id === 'mockListDeliveries') ids.delivery = (await res.json()).data[0]?.id;
         await block.locator('.opblock-summary').click();
       }
       expect(failures).toEqual([]);

@@ -27,6 +27,7 @@ describe('every operation succeeds with its examples', () => {
       if (res.status !== op.success) failures.push(`${op.id} ${op.method.toUpperCase()} ${url} → ${res.status} ${res.text.slice(0, 200)}`);
       if (op.id === 'createWebhook') ids.webhook = res.body?.data?.id;
       if (op.id === 'mockCreateWorkspace') ids.workspace = res.body?.data?.workspace?.id;
+      if (op.id === 'mockListDeliveries') ids.delivery = res.body?.data?.[0]?.id;
     }
     expect(failures).toEqual([]);
   });

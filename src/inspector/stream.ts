@@ -1,0 +1,168 @@
+import type { Clock } from '../clock.js';
+import { errors } from '../errors.js';
+import type { Feed, FeedEvent, FeedEventType } from '../feed.js';
+import { LIMITS } from '../limits.js';
+
+/** What a stream sends (GET /_mock/stream's query). */
+export interface StreamQuery {
+  types?: FeedEventType[];
+  workspace_id?: string;
+  max_events?: number;
+  timeout_ms?: number;
+}
+
+export interface StreamLimits {
+  /** Streams open at once. */
+  streams: number;
+  /** Bytes waiting for the reader before events are dropped. */
+  bufferBytes: number;
+  /** How long a stream may drop events before it is closed (ms). */
+  stallMs: number;
+  heartbeatMs: number;
+  /** At most one `state` event per this many ms. */
+  stateMs: number;
+  /** How long events gather before they are written together (ms). */
+  batchMs: number;
+}
+
+export const STREAM_LIMITS: StreamLimits = {
+  streams: LIMITS.streams,
+  bufferBytes: LIMITS.streamBufferBytes,
+  stallMs: LIMITS.streamStallMs,
+  heartbeatMs: LIMITS.streamHeartbeatMs,
+  stateMs: LIMITS.streamStateMs,
+  batchMs: 25,
+};
+
+const ALL_TYPES: FeedEventType[] = ['request', 'delivery', 'state', 'clock'];
+const encoder = new TextEncoder();
+const frame = (event: string, data: unknown) => `event: ${event}\ndata: ${JSON.stringify(data)}\n\n`;
+
+/**
+ * A Server-Sent Events stream of the feed. Events gather for a few milliseconds and go out in one
+ * write; `state` events are coalesced. The reader sets the pace: what it has not read is held up to
+ * `bufferBytes`, then events are dropped and counted in the next `gap` event, and a reader that
+ * stays behind for `stallMs` is disconnected. Nothing is left behind once it ends (the client goes,
+ * `max_events` or `timeout_ms` is reached, or the feed closes with the server).
+ */
+export function openStream(feed: Feed, clock: Clock, version: string, q: StreamQuery, limits: StreamLimits = STREAM_LIMITS): Response {
+  if (feed.size >= limits.streams) throw errors.tooManyStreams(limits.streams);
+  const types = new Set(q.types ?? ALL_TYPES);
+  const clockNow = () => ({ now: new Date(clock.now()).toISOString(), frozen: clock.frozen, offset_ms: Math.round(clock.offsetMs()) });
+  let controller!: ReadableStreamDefaultController<Uint8Array>;
+  let pending: FeedEvent[] = [];
+  let states = 0;
+  let lastState = -Infinity;
+  let clockChanged = false;
+  let dropped = 0;
+  let droppingSince: number | undefined;
+  let sent = 0;
+  let ended = false;
+  let batch: NodeJS.Timeout | undefined;
+  let unwatch: () => unknown = () => undefined;
+  const timers: NodeJS.Timeout[] = [];
+
+  const end = () => {
+    if (ended) return;
+    ended = true;
+    unwatch();
+    clearTimeout(batch);
+    for (const t of timers) clearTimeout(t);
+    pending = [];
+    try {
+      controller.close();
+    } catch {
+      // Already cancelled by the reader.
+    }
+  };
+  const schedule = (ms = limits.batchMs) => {
+    batch ??= setTimeout(flush, ms);
+  };
+  /** Whether the reader is behind: what it has not read fills the buffer. */
+  const behind = () => (controller.desiredSize ?? 0) <= 0;
+
+  function flush(): void {
+    batch = undefined;
+    if (ended) return;
+    const now = performance.now();
+    if (behind()) {
+      dropped += pending.length + (clockChanged ? 1 : 0);
+      pending = [];
+      clockChanged = false;
+      droppingSince ??= now;
+      if (now - droppingSince >= limits.stallMs) end();
+      else if (states) schedule(limits.stateMs);
+      return;
+    }
+    droppingSince = undefined;
+    let text = dropped ? frame('gap', { dropped }) : '';
+    dropped = 0;
+    const count = () => q.max_events !== undefined && ++sent >= q.max_events;
+    let done = false;
+    for (const e of pending) {
+      // One write holds at most a quarter of the buffer: the rest is dropped, and counted.
+      if (done || text.length > limits.bufferBytes / 4) {
+        dropped++;
+        continue;
+      }
+      text += frame(e.type, e.data());
+      done = count();
+    }
+    pending = [];
+    if (clockChanged && !done) {
+      text += frame('clock', clockNow());
+      done = count();
+    }
+    clockChanged = false;
+    if (states && !done) {
+      if (now - lastState >= limits.stateMs) {
+        text += frame('state', { changes: states, at: new Date(clock.now()).toISOString() });
+        states = 0;
+        lastState = now;
+        done = count();
+      } else schedule(limits.stateMs - (now - lastState));
+    }
+    if (text) controller.enqueue(encoder.encode(text));
+    if (done) end();
+  }
+
+  const watcher = {
+    event(e: FeedEvent): void {
+      if (ended || !types.has(e.type)) return;
+      if (e.type === 'state') states++;
+      else if (e.type === 'clock') clockChanged = true;
+      else if (q.workspace_id === undefined || e.workspaceId === q.workspace_id) pending.push(e);
+      else return;
+      schedule();
+    },
+    close: end,
+  };
+
+  const body = new ReadableStream<Uint8Array>(
+    {
+      start(c) {
+        controller = c;
+        c.enqueue(encoder.encode(frame('ready', { version, clock: clockNow(), types: [...types] })));
+        unwatch = feed.watch(watcher);
+        const ping = setInterval(() => {
+          if (!ended && !behind()) c.enqueue(encoder.encode(': ping\n\n'));
+        }, limits.heartbeatMs);
+        ping.unref();
+        timers.push(ping);
+        if (q.timeout_ms !== undefined) timers.push(setTimeout(end, q.timeout_ms));
+      },
+      cancel() {
+        end();
+      },
+    },
+    { highWaterMark: limits.bufferBytes, size: (chunk) => chunk.byteLength },
+  );
+  return new Response(body, {
+    status: 200,
+    headers: {
+      'content-type': 'text/event-stream; charset=utf-8',
+      'cache-control': 'no-cache, no-transform',
+      'x-accel-buffering': 'no',
+    },
+  });
+}
