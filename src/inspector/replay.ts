@@ -30,8 +30,7 @@ function headersOf(raw: Stored): Headers {
 /** The request of a journal entry, whole again (the journal keeps the raw headers and, up to 8 KiB, the body). */
 export function requestOf(id: string, raw: Stored): Request {
   if (raw.bodyTruncated) throw errors.replayImpossible(id, `its body was ${raw.bodySize} bytes and the journal keeps only the first 8 KiB.`);
-  if (raw.bodySize > 0 && raw.body === null)
-    throw errors.replayImpossible(id, 'its body was never read (the request was refused before it), so it is not known.');
+  if (raw.bodyUnread) throw errors.replayImpossible(id, 'its body was never read (the request was refused before it), so it is not known.');
   const hasBody = raw.body !== null && raw.method !== 'GET' && raw.method !== 'HEAD';
   return new Request(raw.url, { method: raw.method, headers: headersOf(raw), ...(hasBody ? { body: raw.body } : {}) });
 }

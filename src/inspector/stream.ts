@@ -90,8 +90,9 @@ export function openStream(feed: Feed, clock: Clock, version: string, q: StreamQ
       pending = [];
       clockChanged = false;
       droppingSince ??= now;
+      // Looked at again until the reader catches up (then the gap is told) or stays behind too long.
       if (now - droppingSince >= limits.stallMs) end();
-      else if (states) schedule(limits.stateMs);
+      else schedule(Math.min(limits.stateMs, limits.stallMs));
       return;
     }
     droppingSince = undefined;
@@ -124,6 +125,7 @@ export function openStream(feed: Feed, clock: Clock, version: string, q: StreamQ
     }
     if (text) controller.enqueue(encoder.encode(text));
     if (done) end();
+    else if (dropped) schedule(limits.stateMs); // what did not fit in this write is told in a gap soon
   }
 
   const watcher = {

@@ -52,6 +52,8 @@ export interface RawEntry {
   bodySize: number;
   /** Whether `body` is only the first part. */
   bodyTruncated: boolean;
+  /** A body came but was never read (the request was refused before it). */
+  bodyUnread?: boolean;
   at: number;
   status: number;
   duration: number;

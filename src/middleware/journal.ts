@@ -62,6 +62,8 @@ export function journal(log: Journal, clock: Clock): MiddlewareHandler<AppEnv> {
       const declared = c.req.header('content-length') ?? '';
       const size = text === null ? (/^\d{1,15}$/.test(declared) ? Number(declared) : 0) : Buffer.byteLength(text);
       const kept = text ? prefixOf(text) : null;
+      // A body sent but never read (the request was refused first): known to exist, not what it was.
+      const unread = text === null && (size > 0 || (c.req.method !== 'GET' && c.req.header('transfer-encoding') !== undefined));
       const env = c.env as ({ incoming?: { rawHeaders?: string[] } } & JournalEnv) | undefined;
       const replay = env?.journalReplay;
       const principal = c.get('principal');
@@ -73,6 +75,7 @@ export function journal(log: Journal, clock: Clock): MiddlewareHandler<AppEnv> {
         body: kept?.body ?? null,
         bodySize: size,
         bodyTruncated: kept?.truncated ?? false,
+        ...(unread ? { bodyUnread: true } : {}),
         status,
         duration: performance.now() - t0,
         workspace: principal?.workspaceId ?? null,
