@@ -35,6 +35,13 @@ export const STREAM_LIMITS: StreamLimits = {
 };
 
 const ALL_TYPES: FeedEventType[] = ['request', 'delivery', 'state', 'clock'];
+
+/** What the stream needs of a socket (a node:net Socket). */
+export interface ClientSocket {
+  readonly destroyed: boolean;
+  once(event: 'end' | 'close', listener: () => void): ClientSocket;
+  off(event: 'end' | 'close', listener: () => void): ClientSocket;
+}
 const encoder = new TextEncoder();
 const frame = (event: string, data: unknown) => `event: ${event}\ndata: ${JSON.stringify(data)}\n\n`;
 
@@ -45,7 +52,15 @@ const frame = (event: string, data: unknown) => `event: ${event}\ndata: ${JSON.s
  * stays behind for `stallMs` is disconnected. Nothing is left behind once it ends (the client goes,
  * `max_events` or `timeout_ms` is reached, or the feed closes with the server).
  */
-export function openStream(feed: Feed, clock: Clock, version: string, q: StreamQuery, limits: StreamLimits = STREAM_LIMITS): Response {
+export function openStream(
+  feed: Feed,
+  clock: Clock,
+  version: string,
+  q: StreamQuery,
+  limits: StreamLimits = STREAM_LIMITS,
+  /** The client's socket: when it ends or closes, the client is gone, even while nothing is being written. */
+  client?: { socket: ClientSocket },
+): Response {
   if (feed.size >= limits.streams) throw errors.tooManyStreams(limits.streams);
   const types = new Set(q.types ?? ALL_TYPES);
   const clockNow = () => ({ now: new Date(clock.now()).toISOString(), frozen: clock.frozen, offset_ms: Math.round(clock.offsetMs()) });
@@ -65,6 +80,7 @@ export function openStream(feed: Feed, clock: Clock, version: string, q: StreamQ
   const end = () => {
     if (ended) return;
     ended = true;
+    client?.socket.off('end', end).off('close', end);
     unwatch();
     clearTimeout(batch);
     for (const t of timers) clearTimeout(t);
@@ -152,6 +168,11 @@ export function openStream(feed: Feed, clock: Clock, version: string, q: StreamQ
         ping.unref();
         timers.push(ping);
         if (q.timeout_ms !== undefined) timers.push(setTimeout(end, q.timeout_ms));
+        // Connections may be half-open (a client may end its side once its request is sent), so a
+        // client that leaves would be noticed only at the next failed write: an event-stream client
+        // that ends its side has left.
+        client?.socket.once('end', end).once('close', end);
+        if (client?.socket.destroyed) end();
       },
       cancel() {
         end();

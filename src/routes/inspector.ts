@@ -16,6 +16,7 @@ const PAGE_HEADERS = {
 };
 
 type Bundle = import('../inspector/assets.js').Bundle;
+type ClientSocket = import('../inspector/stream.js').ClientSocket;
 
 /**
  * The inspector (/_mock/ui, its files, /_mock/stream) and the control endpoints it needs that
@@ -42,7 +43,8 @@ export function inspectorRoutes(deps: AppDeps, dispatch: (req: Request, env: Jou
     mockStream: async (c) => {
       const { openStream } = await import('../inspector/stream.js');
       const q = c.get('input').query as { types?: FeedEventType[]; workspace_id?: string; max_events?: number; timeout_ms?: number };
-      return openStream(deps.feed, deps.clock, VERSION, q);
+      const socket = (c.env as { incoming?: { socket?: ClientSocket } } | undefined)?.incoming?.socket;
+      return openStream(deps.feed, deps.clock, VERSION, q, undefined, socket ? { socket } : undefined);
     },
     mockGetRequest: (c) => {
       const id = c.get('input').params.id ?? '';

@@ -1,3 +1,4 @@
+import { EventEmitter } from 'node:events';
 import { describe, expect, it, vi } from 'vitest';
 import { createClock } from '../../src/clock.js';
 import { ApiError } from '../../src/errors.js';
@@ -154,6 +155,26 @@ describe('GET /_mock/stream (openStream)', () => {
     // Fills the buffer once; the stream then gives up on its reader (which never reads) by itself.
     for (let i = 0; i < 10; i++) feed.emit('request', () => ({ big }), null);
     await vi.waitFor(() => expect(feed.size).toBe(0), { timeout: 5_000, interval: 10 });
+  });
+
+  it('ends when its client ends its side of the connection, and leaves no listener on a socket it ends on', async () => {
+    const feed = new Feed();
+    const socket = Object.assign(new EventEmitter(), { destroyed: false });
+    const s = reader(openStream(feed, clock, '9.9.9', {}, STREAM_LIMITS, { socket }));
+    await s.until(() => s.events.length === 1);
+    expect(socket.listenerCount('end')).toBe(1);
+    socket.emit('end');
+    await s.pump;
+    expect(feed.size).toBe(0);
+    expect(socket.listenerCount('end') + socket.listenerCount('close')).toBe(0);
+    // A keep-alive socket that carries stream after stream keeps no listener of those that ended.
+    for (let i = 0; i < 20; i++) {
+      const again = reader(openStream(feed, clock, '9.9.9', { max_events: 1 }, { ...STREAM_LIMITS, batchMs: 1 }, { socket }));
+      await again.until(() => again.events.length === 1);
+      feed.emit('clock', () => ({}));
+      await again.pump;
+    }
+    expect(socket.listenerCount('end') + socket.listenerCount('close')).toBe(0);
   });
 
   it('ends when the feed closes (the server stops)', async () => {
