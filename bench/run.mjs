@@ -23,7 +23,7 @@ process.once('exit', () => {
   for (const child of children) child.kill('SIGKILL');
 });
 
-function start(args) {
+function start(args, ready = /(http:\/\/[\d.]+:\d+)/) {
   const t0 = performance.now();
   const proc = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'] });
   children.add(proc);
@@ -32,8 +32,8 @@ function start(args) {
     let out = '';
     proc.stdout.on('data', (c) => {
       out += c;
-      const m = /(http:\/\/[\d.]+:\d+)/.exec(out);
-      if (m) resolve({ proc, url: m[1], t0 });
+      const m = ready.exec(out);
+      if (m) resolve({ proc, url: m[1], t0, output: () => out });
     });
     proc.once('exit', (code) => reject(new Error(`server exited with ${code}: ${out}`)));
   });
@@ -118,6 +118,43 @@ const base = await load(`${hello.url}/`);
 await stop(hello.proc);
 const [baselineStart] = await startupTimes([BASELINE], ['/'], 5);
 
+/**
+ * The cost of one open inspector: the same scenario without and with a stream consumer (in its own
+ * process, parsing every event), alternated twice in the same run, on the same server. The consumer
+ * reads what the page asks for (`max_rate=100`), then, for a script, every event.
+ */
+const STREAMED = ['GET one ticket', 'POST a ticket'];
+const READERS = [
+  ['the inspector page', 'max_rate=100'],
+  ['a script, every event', ''],
+];
+const CONSUMER = fileURLToPath(new URL('./stream-consumer.mjs', import.meta.url));
+async function withInspector(url) {
+  const out = [];
+  for (const [name, method, path, body] of SCENARIOS.filter(([n]) => STREAMED.includes(n))) {
+    for (const [reader, query] of READERS) out.push({ reader, ...(await alternated(url, name, requestOf(method, body), path, query)) });
+  }
+  return out;
+}
+
+async function alternated(url, name, opts, path, query) {
+  {
+    const runs = { without: [], with: [] };
+    let events = {};
+    for (let round = 0; round < 2; round++) {
+      runs.without.push(await load(`${url}${path}`, opts));
+      const consumer = await start([CONSUMER, url, query], /^(ready)$/m);
+      runs.with.push(await load(`${url}${path}`, opts));
+      const counted = new Promise((resolve) => consumer.proc.stdout.on('data', (c) => /^\{/m.test(String(c)) && resolve(String(c))));
+      consumer.proc.kill('SIGTERM');
+      events = JSON.parse((await counted).trim().split('\n').at(-1));
+    }
+    const avg = (rs) => Math.round(rs.reduce((n, r) => n + r.rps, 0) / rs.length);
+    return { name, without: avg(runs.without), with: avg(runs.with), p99With: Math.max(...runs.with.map((r) => r.p99)), events };
+  }
+}
+
+const inspector = [];
 const summary = [];
 for (const scale of SCALES) {
   const args = [CLI, '--port', '0', '--log-level', 'silent', '--no-rate-limit', ...(scale === 'default' ? [] : ['--fixtures-scale', scale])];
@@ -134,6 +171,7 @@ for (const scale of SCALES) {
     const top = await load(`${ceiling.url}${path}`, opts);
     rows.push({ name, scale, mock: await load(`${mock.url}${path}`, opts), ceiling: top });
   }
+  if (scale === 'default') inspector.push(...(await withInspector(mock.url)));
   summary.push({ scale, startup: { health, me }, rssMb: peakRssMb(mock.proc.pid) });
   await stop(ceiling.proc);
   await stop(mock.proc);
@@ -203,6 +241,21 @@ for (const { name, scale, mock: r, ceiling: c } of rows) {
   );
 }
 console.log(`\nbare Hono hello-world: ${base.rps} req/s (p50 ${base.p50} ms, p99 ${base.p99} ms)`);
+if (inspector.length) {
+  console.log('\none inspector open (a /_mock/stream reader in its own process), default fixtures, same server, alternated twice:\n');
+  console.log(`| ${pad('scenario', 16)} | ${pad('reader', 21)} | req/s closed | req/s open | × closed | p99 ms open | events read (last run) |`);
+  console.log('|------------------|-----------------------|--------------|------------|----------|-------------|------------------------|');
+  for (const r of inspector) {
+    console.log(
+      `| ${pad(r.name, 16)} | ${pad(r.reader, 21)} | ${pad(r.without, 12)} | ${pad(r.with, 10)} | ${pad(ratio(r.with, r.without).toFixed(2), 8)} | ${pad(r.p99With, 11)} | ${pad(
+        Object.entries(r.events)
+          .map(([k, v]) => `${k} ${v}`)
+          .join(', '),
+        22,
+      )} |`,
+    );
+  }
+}
 console.log('\n| fixtures | spawn → first /v1/me 200 | × bare Hono start | spawn → first /_mock/health 200 | peak RSS |');
 console.log('|----------|--------------------------|-------------------|---------------------------------|----------|');
 console.log(`(median of 5 starts at the default fixtures, one at larger scales; bare Hono: ${baselineStart} ms to its first 200)`);
@@ -237,6 +290,7 @@ const record = {
     runs: summary.map((s) => ({ fixtures: s.scale, ...s.startup, ratio: ratio(s.startup.me, baselineStart), peakRssMb: s.rssMb })),
   },
   webhooks: { rate: RATE, sent: total, delivered: latencies.length, p50Ms: Number(pct(0.5)), p99Ms: Number(pct(0.99)) },
+  inspector: inspector.map((r) => ({ ...r, ratio: ratio(r.with, r.without) })),
 };
 const dir = fileURLToPath(new URL('./results/', import.meta.url));
 mkdirSync(dir, { recursive: true });

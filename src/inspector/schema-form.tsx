@@ -52,7 +52,7 @@ const Field: FC<FieldProps> = ({ form, name, schema, items, workspaces }) => {
   const control =
     workspaces && name === 'workspace_id' ? (
       <select id={id} name={name} data-type="string" data-workspaces="">
-        <option value="">(default workspace)</option>
+        <option value="">—</option>
       </select>
     ) : Array.isArray(schema.enum) ? (
       <select id={id} name={name} data-type={type}>

@@ -9,6 +9,8 @@ export interface StreamQuery {
   workspace_id?: string;
   max_events?: number;
   timeout_ms?: number;
+  /** Request and delivery events a second, at most (the rest are counted in a gap). */
+  max_rate?: number;
 }
 
 export interface StreamLimits {
@@ -68,11 +70,15 @@ export function openStream(
   let pending: FeedEvent[] = [];
   let states = 0;
   let lastState = -Infinity;
+  let lastGap = -Infinity;
   let clockChanged = false;
   let dropped = 0;
   let droppingSince: number | undefined;
   let sent = 0;
   let ended = false;
+  /** Request and delivery events taken in the current second (for max_rate). */
+  let second = 0;
+  let taken = 0;
   let batch: NodeJS.Timeout | undefined;
   let unwatch: () => unknown = () => undefined;
   const timers: NodeJS.Timeout[] = [];
@@ -94,6 +100,12 @@ export function openStream(
   const schedule = (ms = limits.batchMs) => {
     batch ??= setTimeout(flush, ms);
   };
+  /** Whether one more request or delivery event would go over max_rate this second. */
+  const over = () => {
+    const now = Math.floor(performance.now() / 1000);
+    if (now !== second) [second, taken] = [now, 0];
+    return ++taken > q.max_rate!;
+  };
   /** Whether the reader is behind: what it has not read fills the buffer. */
   const behind = () => (controller.desiredSize ?? 0) <= 0;
 
@@ -112,8 +124,10 @@ export function openStream(
       return;
     }
     droppingSince = undefined;
-    let text = dropped ? frame('gap', { dropped }) : '';
-    dropped = 0;
+    // What was not sent is told at most every stateMs (a flood over max_rate is one gap a while, not one per write).
+    const tell = dropped > 0 && now - lastGap >= limits.stateMs;
+    let text = tell ? frame('gap', { dropped }) : '';
+    if (tell) [dropped, lastGap] = [0, now];
     const count = () => q.max_events !== undefined && ++sent >= q.max_events;
     let done = false;
     for (const e of pending) {
@@ -149,8 +163,9 @@ export function openStream(
       if (ended || !types.has(e.type)) return;
       if (e.type === 'state') states++;
       else if (e.type === 'clock') clockChanged = true;
-      else if (q.workspace_id === undefined || e.workspaceId === q.workspace_id) pending.push(e);
-      else return;
+      else if (q.workspace_id !== undefined && e.workspaceId !== q.workspace_id) return;
+      else if (q.max_rate !== undefined && over()) dropped++;
+      else pending.push(e);
       schedule();
     },
     close: end,

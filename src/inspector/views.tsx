@@ -87,6 +87,7 @@ export const RequestsView: FC<ViewProps> = ({ spec }) => (
         </label>
       </form>
     </search>
+    <p id="request-gap" class="notice" role="status" hidden />
     <div class="split">
       <Table
         id="request-table"
@@ -100,7 +101,7 @@ export const RequestsView: FC<ViewProps> = ({ spec }) => (
 );
 
 export const WebhooksView: FC<ViewProps> = ({ spec }) => (
-  <section id="webhooks" class="view" aria-labelledby="h-webhooks">
+  <section id="webhooks" class="view" aria-labelledby="h-webhooks" hidden>
     <h2 id="h-webhooks">Webhooks</h2>
     <div class="toolbar">
       <label>
@@ -135,13 +136,15 @@ export const WebhooksView: FC<ViewProps> = ({ spec }) => (
         <h4>Verify a secret</h4>
         <SchemaForm spec={spec} id="verify-form" method="post" path="/_mock/webhooks/deliveries/{id}/verify" submit="Verify" />
         <p id="verify-result" role="status" />
+        <h4>Payload</h4>
+        <div id="delivery-payload" />
       </section>
     </div>
   </section>
 );
 
 export const StateView: FC<ViewProps> = ({ spec }) => (
-  <section id="state" class="view" aria-labelledby="h-state">
+  <section id="state" class="view" aria-labelledby="h-state" hidden>
     <h2 id="h-state">State</h2>
     <Table
       id="workspace-table"
@@ -211,7 +214,7 @@ const ADVANCE: [string, number][] = [
 ];
 
 export const ControlsView: FC<ViewProps> = ({ spec }) => (
-  <section id="controls" class="view" aria-labelledby="h-controls">
+  <section id="controls" class="view" aria-labelledby="h-controls" hidden>
     <h2 id="h-controls">Controls</h2>
     <section class="card" aria-labelledby="h-clock">
       <h3 id="h-clock">Mock clock</h3>

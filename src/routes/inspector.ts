@@ -2,7 +2,6 @@ import type { Hono } from 'hono';
 import type { AppEnv, Handler } from '../context.js';
 import type { AppDeps } from '../deps.js';
 import { errors } from '../errors.js';
-import type { FeedEventType } from '../feed.js';
 import type { JournalEnv } from '../middleware/journal.js';
 import { VERSION } from '../version.js';
 
@@ -42,7 +41,7 @@ export function inspectorRoutes(deps: AppDeps, dispatch: (req: Request, env: Jou
     },
     mockStream: async (c) => {
       const { openStream } = await import('../inspector/stream.js');
-      const q = c.get('input').query as { types?: FeedEventType[]; workspace_id?: string; max_events?: number; timeout_ms?: number };
+      const q = c.get('input').query as import('../inspector/stream.js').StreamQuery;
       const socket = (c.env as { incoming?: { socket?: ClientSocket } } | undefined)?.incoming?.socket;
       return openStream(deps.feed, deps.clock, VERSION, q, undefined, socket ? { socket } : undefined);
     },

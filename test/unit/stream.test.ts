@@ -82,6 +82,22 @@ describe('GET /_mock/stream (openStream)', () => {
     expect(feed.size).toBe(0);
   });
 
+  it('sends at most max_rate request and delivery events a second, and counts the others in one gap', async () => {
+    const feed = new Feed();
+    const s = reader(open(feed, { max_rate: 10 }));
+    await s.until(() => s.events.length === 1);
+    const t0 = performance.now();
+    for (let i = 0; i < 60; i++) feed.emit(i % 2 ? 'request' : 'delivery', () => ({ id: i }), null);
+    feed.emit('state', () => ({}));
+    const sent = () => s.events.filter((e) => e.event === 'request' || e.event === 'delivery').length;
+    const told = () => s.of('gap').reduce((n, e) => n + e.data.dropped, 0);
+    await s.until(() => sent() + told() === 60 && s.of('state').length === 1);
+    // Within one second, or two if the burst fell across a second's edge.
+    expect(sent()).toBeLessThanOrEqual(performance.now() - t0 < 1000 ? 20 : 30);
+    expect(s.of('gap').length).toBeLessThanOrEqual(2);
+    await s.cancel();
+  });
+
   it('ends after timeout_ms', async () => {
     const feed = new Feed();
     const s = reader(open(feed, { timeout_ms: 30 }));

@@ -54,11 +54,19 @@ export function times(iso) {
   return { mock, local };
 }
 
-/** A timestamp as an element: mock time, then local time. */
-export function when(iso) {
+let today = '';
+
+/** The mock clock's date (`2026-07-01`): `when(…, true)` leaves it out of times on that day. */
+export function setToday(date) {
+  today = date;
+}
+
+/** A timestamp as an element: mock time (its date left out in a table when it is today's), then local time. */
+export function when(iso, compact = false) {
   if (!iso) return h('span', { class: 'muted' }, '—');
   const t = times(iso);
-  return h('time', { datetime: iso, title: `${iso} on the mock clock; ${new Date(iso).toString()} here` }, t.mock, ' ', h('span', { class: 'local' }, t.local));
+  const mock = compact && t.mock.startsWith(`${today} `) ? t.mock.slice(11) : t.mock;
+  return h('time', { datetime: iso, title: `${iso} on the mock clock; ${new Date(iso).toString()} here` }, mock, ' ', h('span', { class: 'local' }, t.local));
 }
 
 export function badge(text, kind) {

@@ -2,7 +2,7 @@
 // kept live by GET /_mock/stream. No framework: each view fills its server-rendered tables.
 import { api } from './api.js';
 import * as controls from './controls.js';
-import { $, $$, fill, h, throttle, times } from './dom.js';
+import { $, $$, fill, h, setToday, throttle, times } from './dom.js';
 import { wireForms } from './forms.js';
 import * as requests from './requests.js';
 import * as state from './state.js';
@@ -32,6 +32,7 @@ function setClock(clock) {
 
 function showClock() {
   const iso = new Date(app.mockNow()).toISOString();
+  setToday(iso.slice(0, 10));
   const t = times(iso);
   const state = app.clock.frozen ? 'frozen' : app.clock.offset_ms ? `running, ${Math.round(app.clock.offset_ms / 1000)} s from real time` : 'real time';
   fill($('#clock-mock'), t.mock, ' ', h('span', { class: 'local' }, t.local));
@@ -66,13 +67,18 @@ const reloadVisible = throttle(() => {
     .catch(() => undefined);
 }, 300);
 
-function show(view) {
-  app.view = VIEWS[view] ? view : 'requests';
+/** Shows a view (by the URL's hash); `show` also loads its data. */
+function select(view) {
+  app.view = Object.hasOwn(VIEWS, view) ? view : 'requests';
   for (const section of $$('main > section.view')) section.hidden = section.id !== app.view;
   for (const a of $$('nav a[data-view]')) {
     if (a.dataset.view === app.view) a.setAttribute('aria-current', 'page');
     else a.removeAttribute('aria-current');
   }
+}
+
+function show(view) {
+  select(view);
   return VIEWS[app.view].load(app);
 }
 
@@ -87,12 +93,13 @@ function onEvent(name, data) {
   } else if (name === 'delivery') webhooks.onDelivery(app, data);
   else if (name === 'state') reloadVisible();
   else if (name === 'gap') {
-    requests.reload(app);
+    requests.onGap(app, data.dropped);
     reloadVisible();
   }
 }
 
 async function start() {
+  select(location.hash.slice(1));
   wireForms((id, answer, form) => {
     for (const view of Object.values(VIEWS)) view.onForm?.(app, id, answer, form);
     reloadVisible();

@@ -65,7 +65,7 @@ function row(e) {
   return h(
     'tr',
     { dataset: { id: e.id }, class: e.id === selected ? 'selected' : null },
-    h('td', {}, when(e.time)),
+    h('td', {}, when(e.time, true)),
     h('td', {}, h('span', { class: `method m-${e.method.toLowerCase()}` }, e.method)),
     h(
       'td',
@@ -100,11 +100,27 @@ export function init() {
 export async function reload() {
   const { data } = await api('GET', `/_mock/requests?limit=${KEPT}`);
   entries = data.map(summaryOf);
+  missed = 0;
+  $('#request-gap').hidden = true;
   render();
 }
 
 export function load() {
   render();
+}
+
+let missed = 0;
+
+/** Events were not sent (too many, too fast): say so, and offer to load the journal again. */
+export function onGap(_app, dropped) {
+  missed += dropped;
+  const note = $('#request-gap');
+  fill(
+    note,
+    `${missed.toLocaleString()} events were not shown live (too many, too fast). `,
+    h('button', { type: 'button', class: 'small', onclick: () => reload() }, 'Load the journal again'),
+  );
+  note.hidden = false;
 }
 
 export function onRequest(_app, summary) {

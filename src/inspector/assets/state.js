@@ -30,19 +30,23 @@ function workspaceRow(app, { workspace: w, counts, api_keys }) {
     h('td', { class: 'num' }, String(api_keys)),
     h(
       'td',
-      { class: 'actions' },
-      h('button', { type: 'button', onclick: () => browse(w.id) }, 'Browse'),
-      confirmButton('Reset', 'Confirm reset', async () => {
-        await api('POST', '/_mock/reset', { workspace_id: w.id });
-        toast(`${w.name} is back to its fixtures`);
-      }),
-      h('button', { type: 'button', onclick: () => exportJson(w.id).catch((err) => toast(err.message, 'bad')) }, 'Export JSON'),
-      isDefault
-        ? null
-        : confirmButton('Delete', 'Confirm delete', async () => {
-            await api('DELETE', `/_mock/workspaces/${encodeURIComponent(w.id)}`);
-            toast(`${w.name} deleted`);
-          }),
+      {},
+      h(
+        'div',
+        { class: 'actions' },
+        h('button', { type: 'button', onclick: () => browse(w.id) }, 'Browse'),
+        confirmButton('Reset', 'Confirm reset', async () => {
+          await api('POST', '/_mock/reset', { workspace_id: w.id });
+          toast(`${w.name} is back to its fixtures`);
+        }),
+        h('button', { type: 'button', onclick: () => exportJson(w.id).catch((err) => toast(err.message, 'bad')) }, 'Export JSON'),
+        isDefault
+          ? null
+          : confirmButton('Delete', 'Confirm delete', async () => {
+              await api('DELETE', `/_mock/workspaces/${encodeURIComponent(w.id)}`);
+              toast(`${w.name} deleted`);
+            }),
+      ),
     ),
   );
 }
@@ -64,7 +68,7 @@ export async function load(app) {
         h('td', {}, when(s.created_at)),
         h(
           'td',
-          { class: 'actions' },
+          {},
           confirmButton('Restore', 'Confirm restore', async () => {
             await api('POST', `/_mock/snapshots/${encodeURIComponent(s.name)}/restore`);
             toast(`Restored ${s.name}`);

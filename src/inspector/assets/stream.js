@@ -22,7 +22,8 @@ export function follow(onEvent, onStatus) {
   const run = async () => {
     for (;;) {
       try {
-        const res = await fetch('/_mock/stream', { headers: { accept: 'text/event-stream', ...controlHeaders() } });
+        // A page shows a few rows a second at most: more would cost the server (and this machine) for nothing.
+        const res = await fetch('/_mock/stream?max_rate=100', { headers: { accept: 'text/event-stream', ...controlHeaders() } });
         if (res.status === 401) {
           await askToken(true);
           continue;

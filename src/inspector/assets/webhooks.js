@@ -13,13 +13,13 @@ function deliveryRow(d) {
   return h(
     'tr',
     { dataset: { id: d.id }, class: d.id === selected ? 'selected' : null },
-    h('td', {}, h('button', { type: 'button', class: 'link', 'data-open': d.id }, when(d.created_at))),
+    h('td', {}, h('button', { type: 'button', class: 'link', 'data-open': d.id }, when(d.created_at, true))),
     h('td', {}, d.event),
     h('td', { class: 'mono' }, d.webhook_id),
     h('td', {}, badge(d.status, STATUS_KIND[d.status])),
     h('td', { class: 'num' }, String(d.attempts)),
     h('td', {}, d.response_status === null ? (d.error ? h('span', { class: 'muted', title: d.error }, 'no answer') : '—') : statusBadge(d.response_status)),
-    h('td', {}, d.next_attempt_at ? when(d.next_attempt_at) : '—'),
+    h('td', {}, d.next_attempt_at ? when(d.next_attempt_at, true) : '—'),
   );
 }
 
@@ -58,9 +58,8 @@ function renderDetail(d) {
     d.next_attempt_at ? h('p', {}, 'Next attempt: ', when(d.next_attempt_at)) : null,
     h('h4', {}, `Attempts (${d.attempts})`),
     d.history.length ? h('ol', { class: 'attempts' }, d.history.map(attempt)) : h('p', { class: 'muted' }, 'Not attempted yet.'),
-    h('h4', {}, 'Payload'),
-    json(d.payload),
   );
+  fill($('#delivery-payload'), json(d.payload));
 }
 
 async function open(id) {
