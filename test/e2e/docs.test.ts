@@ -32,6 +32,8 @@ describe.skipIf(noBrowser)('the /docs playground in Chromium', () => {
         if (!req.url().startsWith(mock.url) && !req.url().startsWith('data:')) outside.push(req.url());
       });
       await page.goto(`${mock.url}/docs`);
+      // The playground links the live inspector.
+      expect(await page.locator('a[href="/_mock/ui"]').textContent()).toBe('live inspector');
       const op = page.locator('#operations-Tickets-listTickets');
       expect(await executeShown(op)).toBe('200');
       expect(await op.locator('.live-responses-table .microlight').first().textContent()).toContain('"total_count"');
@@ -100,7 +102,7 @@ describe.skipIf(noBrowser)('the /docs playground in Chromium', () => {
     }
   });
 
-  it('presses Execute on every operation with what it pre-fills, and gets its documented success', { timeout: 240_000 }, async () => {
+  it('presses Execute on every operation with what it pre-fills, and gets its documented success', { timeout: 360_000 }, async () => {
     const mock = await createMockServer({ port: 0, logLevel: 'silent' });
     const browser = await launchChromium();
     try {
