@@ -226,7 +226,7 @@ describe.skipIf(noBrowser)('the inspector in Chromium', () => {
       expect(await replayRow.locator('td').nth(3).textContent()).toBe('201');
       const tickets = await (await api(mock, '/v1/tickets?q=Replayed', { key: KEY })).json();
       expect((tickets as any).meta.total_count).toBe(3); // the original, the curl, the replay
-      await page.screenshot({ path: `${SHOTS}/inspector-replay.png` });
+      await page.screenshot({ path: `${SHOTS}/inspector-replay.png`, clip: { x: 0, y: 0, width: 1280, height: 700 } });
       expect(errors).toEqual([]);
       await context.close();
     } finally {
@@ -269,7 +269,7 @@ describe.skipIf(noBrowser)('the inspector in Chromium', () => {
       await detail.locator('#verify-form-secret').fill(hook.secret);
       await detail.locator('#verify-form button[type="submit"]').click();
       await detail.locator('#verify-result', { hasText: 'verified' }).waitFor();
-      await page.screenshot({ path: `${SHOTS}/inspector-webhook-failing.png` });
+      await page.screenshot({ path: `${SHOTS}/inspector-webhook-failing.png`, clip: { x: 0, y: 0, width: 1280, height: 700 } });
 
       failing = false;
       await page.locator('#flush-form-advance_clock').check();
