@@ -11,6 +11,8 @@ export interface StreamQuery {
   timeout_ms?: number;
   /** Request and delivery events a second, at most (the rest are counted in a gap). */
   max_rate?: number;
+  /** The newest requests already journaled, sent first. */
+  backlog?: number;
 }
 
 export interface StreamLimits {
@@ -62,6 +64,8 @@ export function openStream(
   limits: StreamLimits = STREAM_LIMITS,
   /** The client's socket: when it ends or closes, the client is gone, even while nothing is being written. */
   client?: { socket: ClientSocket },
+  /** The newest `n` requests the journal holds (of a workspace, or all), oldest first, as events (for `backlog`). */
+  history: (n: number, workspaceId?: string) => FeedEvent[] = () => [],
 ): Response {
   if (feed.size >= limits.streams) throw errors.tooManyStreams(limits.streams);
   const types = new Set(q.types ?? ALL_TYPES);
@@ -175,7 +179,12 @@ export function openStream(
     {
       start(c) {
         controller = c;
-        c.enqueue(encoder.encode(frame('ready', { version, clock: clockNow(), types: [...types] })));
+        let text = frame('ready', { version, clock: clockNow(), types: [...types] });
+        // What the journal holds already, then (from the same instant on) what comes: nothing missed or told twice.
+        if (q.backlog && types.has('request')) {
+          for (const e of history(q.backlog, q.workspace_id)) text += frame('request', e.data());
+        }
+        c.enqueue(encoder.encode(text));
         unwatch = feed.watch(watcher);
         const ping = setInterval(() => {
           if (!ended && !behind()) c.enqueue(encoder.encode(': ping\n\n'));

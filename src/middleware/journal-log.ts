@@ -198,6 +198,16 @@ export class Journal {
     return undefined;
   }
 
+  /** The newest entries held (of one workspace, or all), newest first, as kept (at most `n`). */
+  newest(n: number, workspaceId?: string): Stored[] {
+    const out: Stored[] = [];
+    for (let k = this.count - 1; k >= 0 && out.length < n; k--) {
+      const raw = this.ring[(this.start + k) % this.limits.entries]!;
+      if (workspaceId === undefined || raw.workspace === workspaceId) out.push(raw);
+    }
+    return out;
+  }
+
   /** The entry held under an id, as GET /_mock/requests shows it. */
   entry(id: string): JournalEntry | undefined {
     const raw = this.find(id);

@@ -3,6 +3,7 @@ import type { AppEnv, Handler } from '../context.js';
 import type { AppDeps } from '../deps.js';
 import { errors } from '../errors.js';
 import type { JournalEnv } from '../middleware/journal.js';
+import { summarize } from '../middleware/journal-log.js';
 import { VERSION } from '../version.js';
 
 /** Who may frame, load and call what: the page's own files and endpoints only. */
@@ -43,7 +44,12 @@ export function inspectorRoutes(deps: AppDeps, dispatch: (req: Request, env: Jou
       const { openStream } = await import('../inspector/stream.js');
       const q = c.get('input').query as import('../inspector/stream.js').StreamQuery;
       const socket = (c.env as { incoming?: { socket?: ClientSocket } } | undefined)?.incoming?.socket;
-      return openStream(deps.feed, deps.clock, VERSION, q, undefined, socket ? { socket } : undefined);
+      const history = (n: number, workspaceId?: string) =>
+        deps.journal
+          .newest(n, workspaceId)
+          .reverse()
+          .map((raw) => ({ type: 'request' as const, workspaceId: raw.workspace, data: () => summarize(raw) }));
+      return openStream(deps.feed, deps.clock, VERSION, q, undefined, socket ? { socket } : undefined, history);
     },
     mockGetRequest: (c) => {
       const id = c.get('input').params.id ?? '';

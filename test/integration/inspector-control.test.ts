@@ -197,6 +197,25 @@ describe('GET /_mock/stream, in-process', () => {
     expect(s.of('clock')[0]!.data).toEqual({ now: '2026-07-01T12:00:01.000Z', frozen: true, offset_ms: expect.any(Number) });
   });
 
+  it('sends the backlog first (the newest requests held, oldest first), then what comes: nothing missed or told twice', async () => {
+    const h = await harness();
+    const ws = (await mock(h, 'POST', '/_mock/workspaces', { fixtures: 'empty' })).body.data;
+    for (const path of ['/v1/users', '/v1/tickets', '/v1/contacts', '/v1/me']) await h.get(path);
+    await h.get('/v1/me', { key: ws.api_key });
+    const s = sseReader(await h.app.request('/_mock/stream?backlog=3'));
+    open.push({ close: () => s.cancel() });
+    await s.until(() => s.of('request').length === 3);
+    expect(s.events.map((e) => e.event)).toEqual(['ready', 'request', 'request', 'request']);
+    expect(s.of('request').map((e) => e.data.path)).toEqual(['/v1/contacts', '/v1/me', '/v1/me']);
+    await h.get('/v1/tickets/ticket_123');
+    await s.until(() => s.of('request').length === 4);
+    expect(s.of('request').map((e) => e.data.id)).toEqual(['req_3', 'req_4', 'req_5', 'req_6']);
+    const mine = sseReader(await h.app.request(`/_mock/stream?backlog=10&workspace_id=${ws.workspace.id}&types=request`));
+    open.push({ close: () => mine.cancel() });
+    await mine.until(() => mine.of('request').length === 1);
+    expect(mine.of('request')[0]!.data).toMatchObject({ id: 'req_5', workspace_id: ws.workspace.id });
+  });
+
   it('is behind --admin-token, same-origin only, never with CORS', async () => {
     const h = await harness({ adminToken: 's3cret' });
     expect((await h.app.request('/_mock/stream')).status).toBe(401);

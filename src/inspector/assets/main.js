@@ -83,8 +83,10 @@ function show(view) {
 }
 
 function onEvent(name, data) {
-  if (name === 'ready') setClock(data.clock);
-  else if (name === 'clock') {
+  if (name === 'ready') {
+    setClock(data.clock);
+    requests.restart(app); // the backlog follows
+  } else if (name === 'clock') {
     setClock(data);
     VIEWS[app.view].onClock?.(app);
   } else if (name === 'request') {
@@ -119,15 +121,14 @@ async function start() {
     const live = $('#live');
     live.textContent = status === 'live' ? 'live' : 'reconnecting…';
     live.className = `badge ${status === 'live' ? 'ok' : 'warn'}`;
-    // Back after a break: what happened meanwhile is loaded again.
-    if (status === 'live' && !first) {
-      requests.reload(app);
-      reloadVisible();
+    // Back after a break: the stream sends the requests again (backlog); the rest is loaded again.
+    if (status === 'live' && !first) reloadVisible();
+    if (status === 'live' && first) {
+      first = false;
+      document.documentElement.dataset.ready = 'true';
     }
-    first = false;
   });
-  await Promise.all([requests.reload(app), show(location.hash.slice(1))]);
-  document.documentElement.dataset.ready = 'true';
+  await show(location.hash.slice(1));
 }
 
 for (const h2 of $$('main h2')) h2.tabIndex = -1;

@@ -5,6 +5,7 @@ import { $, badge, fill, h, json, pairs, statusBadge, syncEmpty, toast, when } f
 
 const KEPT = 1000;
 const SHOWN = 300;
+let missed = 0;
 /** Summaries (as the stream's `request` events carry them), newest first. */
 let entries = [];
 let selected;
@@ -97,8 +98,17 @@ export function init() {
   });
 }
 
+/** A stream (re)starts: its backlog of requests follows, in place of what was shown. */
+export function restart() {
+  entries = [];
+  missed = 0;
+  $('#request-gap').hidden = true;
+  render();
+}
+
+/** Loads the journal again (after events were not shown live). */
 export async function reload() {
-  const { data } = await api('GET', `/_mock/requests?limit=${KEPT}`);
+  const { data } = await api('GET', `/_mock/requests?limit=${SHOWN}`);
   entries = data.map(summaryOf);
   missed = 0;
   $('#request-gap').hidden = true;
@@ -108,8 +118,6 @@ export async function reload() {
 export function load() {
   render();
 }
-
-let missed = 0;
 
 /** Events were not sent (too many, too fast): say so, and offer to load the journal again. */
 export function onGap(_app, dropped) {

@@ -23,7 +23,8 @@ export function follow(onEvent, onStatus) {
     for (;;) {
       try {
         // A page shows a few rows a second at most: more would cost the server (and this machine) for nothing.
-        const res = await fetch('/_mock/stream?max_rate=100', { headers: { accept: 'text/event-stream', ...controlHeaders() } });
+        // The newest requests first (backlog), then what comes: one source, nothing missed or told twice.
+        const res = await fetch('/_mock/stream?max_rate=100&backlog=200', { headers: { accept: 'text/event-stream', ...controlHeaders() } });
         if (res.status === 401) {
           await askToken(true);
           continue;
