@@ -43,7 +43,6 @@ async function openInspector(mock: MockServer, options: Parameters<Browser['newC
   const page = await context.newPage();
   const errors: string[] = [];
   const outside: string[] = [];
-  const bytes = 0;
   page.on('console', (m) => {
     if (m.type() === 'error') errors.push(m.text());
   });
