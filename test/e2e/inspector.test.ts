@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { promisify } from 'node:util';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -329,7 +329,9 @@ describe.skipIf(noBrowser)('the inspector in Chromium', () => {
     }
   });
 
-  it('Reset workspace empties what a test created', { timeout: 60_000 }, async () => {
+  it('Reset workspace empties what a test created; a snapshot taken before puts it back; Export JSON downloads the workspace', {
+    timeout: 60_000,
+  }, async () => {
     const mock = await createMockServer({ port: 0, logLevel: 'silent' });
     try {
       const ws = await json(api(mock, '/_mock/workspaces', { method: 'POST', body: JSON.stringify({ name: 'To reset', fixtures: 'empty' }) }));
@@ -344,6 +346,21 @@ describe.skipIf(noBrowser)('the inspector in Chromium', () => {
       await row.locator('button', { hasText: 'Browse' }).click();
       await page.locator('#record-table tbody tr', { hasText: 'Created by the test' }).waitFor();
       await page.screenshot({ path: `${SHOTS}/inspector-state-browse.png` });
+
+      const downloaded = page.waitForEvent('download');
+      await row.locator('button', { hasText: 'Export JSON' }).click();
+      const file = await (await downloaded).path();
+      const exported = JSON.parse(readFileSync(file, 'utf8'));
+      expect(exported.version).toBe(1);
+      expect(Object.values(exported.workspaces[ws.workspace.id].collections.tickets).map((t: any) => t.subject)).toEqual(['Created by the test']);
+
+      const snapshot = page.locator('#snapshot-form');
+      await snapshot.locator('#snapshot-form-name').fill('before-reset');
+      await snapshot.locator('#snapshot-form-workspace_id').selectOption(ws.workspace.id);
+      await snapshot.locator('button[type="submit"]').click();
+      const taken = page.locator('#snapshot-table tbody tr', { hasText: 'before-reset' });
+      await taken.waitFor();
+
       await row.locator('button', { hasText: 'Reset' }).click();
       await row.locator('button', { hasText: 'Confirm reset' }).click();
       await tickets.filter({ hasText: '0' }).waitFor();
@@ -351,6 +368,11 @@ describe.skipIf(noBrowser)('the inspector in Chromium', () => {
       await page.locator('#browse-meta', { hasText: '0 in all' }).waitFor();
       expect(await page.locator('#record-table tbody tr').count()).toBe(0);
       expect((await json(api(mock, '/v1/tickets', { key: ws.api_key }))).length).toBe(0);
+
+      await taken.locator('button', { hasText: 'Restore' }).click();
+      await taken.locator('button', { hasText: 'Confirm restore' }).click();
+      await tickets.filter({ hasText: '1' }).waitFor();
+      expect((await json(api(mock, '/v1/tickets', { key: ws.api_key }))).map((t: any) => t.subject)).toEqual(['Created by the test']);
       expect(errors).toEqual([]);
       await context.close();
     } finally {
