@@ -38,10 +38,22 @@ export class Feed {
     return () => this.watchers.delete(watcher);
   }
 
+  /** Tells every watcher; a watcher that throws is dropped, never the request or commit that emitted. */
   emit(type: FeedEventType, data: () => unknown, workspaceId: string | null = null): void {
     if (this.watchers.size === 0) return;
     const e: FeedEvent = { type, workspaceId, data };
-    for (const w of this.watchers) w.event(e);
+    for (const w of this.watchers) {
+      try {
+        w.event(e);
+      } catch {
+        this.watchers.delete(w);
+        try {
+          w.close();
+        } catch {
+          // Already broken: forgotten all the same.
+        }
+      }
+    }
   }
 
   /** Tells every watcher to end (the server is stopping), and forgets them. */

@@ -204,12 +204,11 @@ export function openStream(
     },
     { highWaterMark: limits.bufferBytes, size: (chunk) => chunk.byteLength },
   );
-  return new Response(body, {
-    status: 200,
-    headers: {
-      'content-type': 'text/event-stream; charset=utf-8',
-      'cache-control': 'no-cache, no-transform',
-      'x-accel-buffering': 'no',
-    },
-  });
+  return new Response(body, { status: 200, headers: STREAM_HEADERS });
 }
+
+export const STREAM_HEADERS = {
+  'content-type': 'text/event-stream; charset=utf-8',
+  'cache-control': 'no-cache, no-transform',
+  'x-accel-buffering': 'no',
+};

@@ -41,7 +41,9 @@ export function inspectorRoutes(deps: AppDeps, dispatch: (req: Request, env: Jou
       return answer(b.page, c.req.header('accept-encoding'), c.req.header('if-none-match'), PAGE_HEADERS);
     },
     mockStream: async (c) => {
-      const { openStream } = await import('../inspector/stream.js');
+      const { openStream, STREAM_HEADERS } = await import('../inspector/stream.js');
+      // HEAD is answered from the GET route, and its body dropped unread: no stream is opened for it.
+      if (c.req.method === 'HEAD') return new Response(null, { status: 200, headers: STREAM_HEADERS });
       const q = c.get('input').query as import('../inspector/stream.js').StreamQuery;
       const socket = (c.env as { incoming?: { socket?: ClientSocket } } | undefined)?.incoming?.socket;
       const history = (n: number, workspaceId?: string) =>

@@ -231,6 +231,16 @@ describe('GET /_mock/stream, in-process', () => {
     expect((await h.app.request('/_mock/ui', { headers: { 'sec-fetch-site': 'cross-site' } })).status).toBe(403);
   });
 
+  it('opens no stream for a HEAD (its body would never be read)', async () => {
+    const h = await harness();
+    for (let i = 0; i < 20; i++) {
+      const res = await h.app.request('/_mock/stream', { method: 'HEAD' });
+      expect(res.status).toBe(200);
+      expect(res.headers.get('content-type')).toBe('text/event-stream; charset=utf-8');
+    }
+    expect(h.deps.feed.size).toBe(0);
+  });
+
   it('answers 400 for a bad query, and 429 past 16 streams', async () => {
     const h = await harness();
     for (const q of ['types=nope', 'max_events=0', 'timeout_ms=-1', 'types='])
