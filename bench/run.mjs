@@ -171,8 +171,10 @@ for (const scale of SCALES) {
     const top = await load(`${ceiling.url}${path}`, opts);
     rows.push({ name, scale, mock: await load(`${mock.url}${path}`, opts), ceiling: top });
   }
+  // Peak RSS of the scenarios above; the inspector's runs below add tens of thousands of tickets.
+  const rssMb = peakRssMb(mock.proc.pid);
   if (scale === 'default') inspector.push(...(await withInspector(mock.url)));
-  summary.push({ scale, startup: { health, me }, rssMb: peakRssMb(mock.proc.pid) });
+  summary.push({ scale, startup: { health, me }, rssMb });
   await stop(ceiling.proc);
   await stop(mock.proc);
 }
