@@ -11,7 +11,8 @@ const spec = await loadSpec();
  * fresh server. The /docs browser test (test/e2e/docs.test.ts) presses Execute on the same list.
  */
 describe('every operation succeeds with its examples', () => {
-  it('in the try-it-out order, on a fresh server', async () => {
+  // About 4 s alone (80 operations, a stream that stays open 500 ms among them); far more beside other files.
+  it('in the try-it-out order, on a fresh server', { timeout: 60_000 }, async () => {
     const h = await harness();
     const ids: CreatedIds = {};
     const failures: string[] = [];
