@@ -18,8 +18,8 @@ process.once('exit', () => {
   for (const child of children) child.kill('SIGKILL');
 });
 
-/** Spawns a server and resolves with the first URL it prints. */
-export function start(args) {
+/** Spawns a server and resolves once its output matches `ready` (by default: the first URL it prints, as `url`). */
+export function start(args, ready = /(http:\/\/[\d.]+:\d+\S*)/) {
   const t0 = performance.now();
   const proc = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'] });
   children.add(proc);
@@ -28,10 +28,10 @@ export function start(args) {
     let out = '';
     const onData = (c) => {
       out += c;
-      const m = /(http:\/\/[\d.]+:\d+\S*)/.exec(out);
+      const m = ready.exec(out);
       if (m) {
         proc.stdout.off('data', onData);
-        resolve({ proc, url: m[1], t0 });
+        resolve({ proc, url: m[1], t0, output: () => out });
       }
     };
     proc.stdout.on('data', onData);

@@ -5,20 +5,23 @@
 // Env: BENCH_DURATION (s per scenario, default 5), BENCH_CONNECTIONS (default 10),
 //      BENCH_SCALES (comma list of --fixtures-scale values; "default" = bundled fixtures; default "default,100000"),
 //      BENCH_WEBHOOK_RATES (events/s tried in turn, default "500,1000,2000,3000"),
-//      BENCH_PARTS (comma list of parts to run: api,storage,webhooks,memory; default all).
+//      BENCH_PARTS (comma list of parts to run: api,inspector,storage,webhooks,memory; default all).
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { AUTH, BASELINE, CONNECTIONS, DURATION, firstOk, load, median, mockArgs, pad, ratio, rssMb, start, stop } from './lib.mjs';
+import { inspectorRows } from './inspector.mjs';
 import { idleRss, workspaceCost } from './memory.mjs';
 import { storageRows } from './storage.mjs';
 import { webhookRows } from './webhooks.mjs';
 
 const SCALES = (process.env.BENCH_SCALES ?? 'default,100000').split(',').filter(Boolean);
 const RATES = (process.env.BENCH_WEBHOOK_RATES ?? '500,1000,2000,3000').split(',').map(Number);
-const PARTS = new Set((process.env.BENCH_PARTS ?? 'api,storage,webhooks,memory').split(','));
+const PARTS = new Set((process.env.BENCH_PARTS ?? 'api,inspector,storage,webhooks,memory').split(','));
+/** The scenarios measured again with an inspector open. */
+const STREAMED = ['GET one ticket', 'POST a ticket'];
 
 /** Median time from spawn to the first 200 of each URL path given, over `runs` starts. */
 async function startupTimes(args, paths, runs) {
@@ -70,6 +73,7 @@ async function apiPart() {
   await stop(hello.proc);
   const [baselineStart] = await startupTimes([BASELINE], ['/'], 5);
   const summary = [];
+  const inspector = [];
   for (const scale of SCALES) {
     const args = mockArgs(...(scale === 'default' ? [] : ['--fixtures-scale', scale]));
     const [health, me, filtered] = await startupTimes(args, ['/_mock/health', '/v1/me', FILTERED], scale === 'default' ? 5 : 1);
@@ -85,11 +89,16 @@ async function apiPart() {
       const top = await load(`${ceiling.url}${path}`, opts);
       rows.push({ name, scale, mock: await load(`${mock.url}${path}`, opts), ceiling: top });
     }
+    // Peak RSS of the scenarios above; the inspector's runs below add tens of thousands of tickets.
     summary.push({ scale, startup: { health, me, filtered }, rssMb: rssMb(mock.proc.pid).peak });
+    if (scale === 'default' && PARTS.has('inspector')) {
+      const streamed = SCENARIOS.filter(([n]) => STREAMED.includes(n)).map(([name, method, path, body]) => [name, path, requestOf(method, body)]);
+      inspector.push(...(await inspectorRows(mock.url, streamed)));
+    }
     await stop(ceiling.proc);
     await stop(mock.proc);
   }
-  return { base, baselineStart, rows, summary };
+  return { base, baselineStart, rows, summary, inspector };
 }
 
 const api = PARTS.has('api') ? await apiPart() : undefined;
@@ -108,6 +117,19 @@ if (api) {
     );
   }
   console.log(`\nbare Hono hello-world: ${api.base.rps} req/s (p50 ${api.base.p50} ms, p99 ${api.base.p99} ms)`);
+  if (api.inspector.length) {
+    console.log('\none inspector open (a /_mock/stream reader in its own process), default fixtures, same server, alternated twice:\n');
+    console.log(`| ${pad('scenario', 16)} | ${pad('reader', 21)} | req/s closed | req/s open | × closed | p99 ms open | events read (last run) |`);
+    console.log('|------------------|-----------------------|--------------|------------|----------|-------------|------------------------|');
+    for (const r of api.inspector) {
+      const events = Object.entries(r.events)
+        .map(([k, v]) => `${k} ${v}`)
+        .join(', ');
+      console.log(
+        `| ${pad(r.name, 16)} | ${pad(r.reader, 21)} | ${pad(r.without, 12)} | ${pad(r.with, 10)} | ${pad(ratio(r.with, r.without).toFixed(2), 8)} | ${pad(r.p99With, 11)} | ${pad(events, 22)} |`,
+      );
+    }
+  }
   console.log('\n| fixtures | spawn → first /v1/me 200 | × bare Hono start | spawn → first filtered list 200 | spawn → /_mock/health | peak RSS |');
   console.log('|----------|--------------------------|-------------------|---------------------------------|-----------------------|----------|');
   console.log(`(median of 5 starts at the default fixtures, one at larger scales; bare Hono: ${api.baselineStart} ms to its first 200)`);
@@ -158,6 +180,7 @@ const record = {
     bareHonoMs: api.baselineStart,
     runs: api.summary.map((s) => ({ fixtures: s.scale, ...s.startup, ratio: ratio(s.startup.me, api.baselineStart), peakRssMb: s.rssMb })),
   },
+  inspector: api?.inspector.map((r) => ({ ...r, ratio: ratio(r.with, r.without) })),
   storage,
   webhooks,
   memory,

@@ -20,6 +20,7 @@ import { routeNotFound } from './openapi/messages.js';
 import type { Operation } from './openapi/operations.js';
 import { controlRoutes } from './routes/control.js';
 import { registerDocs } from './routes/docs.js';
+import { inspectorRoutes } from './routes/inspector.js';
 import { oauthRoutes } from './routes/oauth.js';
 import { resourceRoutes } from './routes/resources.js';
 import { workspaceRoutes } from './routes/workspaces.js';
@@ -49,7 +50,10 @@ function pipeline(deps: AppDeps): (op: Operation) => MiddlewareHandler<AppEnv>[]
     rateLimit({ limiter: deps.limiter, bucketOf: (token) => rateBucketOf(deps, token), defaultPlan: deps.config.plan, enforce: deps.config.rateLimit }),
   ];
   const faults = injectFaults(deps.faults, deps.sleep);
-  const admin = [sameOriginOnly(() => deps.listener), ...(deps.config.adminToken ? [adminToken(deps.config.adminToken)] : [])];
+  const sameOrigin = sameOriginOnly(() => deps.listener);
+  const admin = [sameOrigin, ...(deps.config.adminToken ? [adminToken(deps.config.adminToken)] : [])];
+  // Health is open to all; the inspector's page holds no data and asks for the admin token itself.
+  const guards = (id: string) => (id === 'mockHealth' ? [] : id === 'mockUi' ? [sameOrigin] : admin);
   return (op) => {
     const enter: MiddlewareHandler<AppEnv> = op.public ? (c, next) => record(c, next) : (_c, next) => next();
     const select: MiddlewareHandler<AppEnv> =
@@ -69,7 +73,7 @@ function pipeline(deps: AppDeps): (op: Operation) => MiddlewareHandler<AppEnv>[]
     const body = op.body === 'none' ? [] : [op.largeBody ? readRestore : op.public && op.protocol === 'api' ? readApi : readOpen];
     // OAuth endpoints find their client credentials in the body: it is read first there.
     if (op.protocol === 'oauth') return [select, ...body, faults];
-    if (!op.public) return [select, ...(op.id === 'mockHealth' ? [] : admin), ...body, check];
+    if (!op.public) return [select, ...guards(op.id), ...body, check];
     return [select, ...limit, faults, ...(op.authenticated ? [auth] : []), ...body, check, prefer];
   };
 }
@@ -98,7 +102,9 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
   const { operations } = deps;
   const snapshots = new Map<string, NamedSnapshot>();
+  const inspector = inspectorRoutes(deps, (req, env) => Promise.resolve(app.fetch(req, env)));
   const handlers: Record<string, Handler> = {
+    ...inspector.handlers,
     ...resourceRoutes(deps, deps.engine),
     ...controlRoutes(deps),
     ...workspaceRoutes(deps, snapshots),
@@ -139,6 +145,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
     });
   }
   registerDocs(app, deps.spec);
+  inspector.registerAssets(app);
   // The root leads a browser to the playground (like /docs, not part of the CommFlow API).
   app.get('/', (c) => c.redirect('/docs', 302));
   return app;

@@ -25,6 +25,10 @@ export interface AppEnv {
     bodyRead: boolean;
     /** Headers the pipeline adds to the answer (rate limits, Preference-Applied), lower-cased; see `respond`. */
     answerHeaders: Record<string, string> | undefined;
+    /** The fault rule that hit the request (for the journal). */
+    fault: string;
+    /** What of its `Prefer` header applied (for the journal). */
+    preferApplied: string;
   };
 }
 

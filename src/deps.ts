@@ -3,6 +3,7 @@ import { ApiKeys } from './auth/keys.js';
 import { OAuthServer } from './auth/oauth.js';
 import { createClock, type Clock, type Sleep } from './clock.js';
 import { DEFAULT_FIXTURES, defaults, type Config } from './config.js';
+import { Feed } from './feed.js';
 import { LIMITS } from './limits.js';
 import { createLogger, type Logger } from './logger.js';
 import { FaultRules } from './middleware/fault-rules.js';
@@ -41,6 +42,8 @@ export interface AppDeps {
   /** Waits in real time (`--latency`, `Prefer: latency`, a fault's `latency_ms`): the client must feel it. */
   sleep: Sleep;
   connectionTimeouts: ConnectionTimeouts;
+  /** What happens, for GET /_mock/stream and the inspector (costs a size check while nobody watches). */
+  feed: Feed;
 }
 
 export interface BuildOptions extends Partial<Config> {
@@ -92,10 +95,18 @@ export async function buildDeps(options: BuildOptions = {}): Promise<AppDeps> {
     },
   });
   const listener = () => deps?.listener;
+  const feed = new Feed();
+  const stateChange = () => ({ at: clock.now() });
+  store.onCommit(() => {
+    if (feed.active) feed.emit('state', stateChange);
+  });
+  clock.onChange(() => {
+    if (feed.active) feed.emit('clock', () => ({ now: new Date(clock.now()).toISOString(), frozen: clock.frozen, offset_ms: Math.round(clock.offsetMs()) }));
+  });
   const eventTypes = (spec.components.schemas as Record<string, { enum?: string[] }>).EventType?.enum ?? [];
   const eventScopes = new Map(eventTypes.map((e) => [e, scopesOfEvent(operations, e)]));
   const scopesOf = (event: string) => eventScopes.get(event) ?? scopesOfEvent(operations, event);
-  const dispatcher = new Dispatcher({ store, clock, logger, retries: config.webhookRetries, timeoutMs: config.webhookTimeout, scopesOf, listener });
+  const dispatcher = new Dispatcher({ store, clock, logger, retries: config.webhookRetries, timeoutMs: config.webhookTimeout, scopesOf, listener, feed });
   const engine = new ResourceEngine({
     spec,
     store,
@@ -118,7 +129,7 @@ export async function buildDeps(options: BuildOptions = {}): Promise<AppDeps> {
     keys: new ApiKeys(store, clock, config.plan),
     logger,
     startedAt,
-    journal: new Journal({ entries: config.journalSize, bytes: LIMITS.journalBytes }),
+    journal: new Journal({ entries: config.journalSize, bytes: LIMITS.journalBytes }, feed),
     faults: new FaultRules(clock, config.seed),
     limiter: new RateLimiter(clock),
     engine,
@@ -132,6 +143,7 @@ export async function buildDeps(options: BuildOptions = {}): Promise<AppDeps> {
       idleMs: LIMITS.idleTimeoutMs,
       ...stripUndefined(options.connectionTimeouts ?? {}),
     },
+    feed,
   };
   // Deliveries a previous run left pending (with --data) go out again: at-least-once.
   for (const id of store.storedWorkspaceIds()) {

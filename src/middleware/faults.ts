@@ -12,6 +12,7 @@ export function injectFaults(rules: FaultRules, sleep: Sleep): MiddlewareHandler
   return async function applyFault(c, next) {
     const fault = rules.size > 0 ? await rules.take(c.req.method, c.req.path) : undefined;
     if (!fault) return next();
+    c.set('fault', fault.id);
     if (fault.latency_ms) await sleep(fault.latency_ms);
     if (fault.drop_connection) {
       const socket = (c.env as { incoming?: { socket?: { destroy(): void } } } | undefined)?.incoming?.socket;

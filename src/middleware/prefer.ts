@@ -56,7 +56,10 @@ export function simulate(validator: () => Promise<Validator>, sleep: Sleep): Mid
     const op = c.get('op');
     const wanted = parsePrefer(header, op.statuses);
     if (wanted.latency) await sleep(wanted.latency);
-    if (wanted.applied.length) addAnswerHeader(c, 'preference-applied', wanted.applied.join(', '));
+    if (wanted.applied.length) {
+      addAnswerHeader(c, 'preference-applied', wanted.applied.join(', '));
+      c.set('preferApplied', wanted.applied.join(', '));
+    }
     if (wanted.code === undefined) {
       await next();
       withAnswerHeaders(c);

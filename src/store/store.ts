@@ -199,6 +199,11 @@ export class Store {
     return this.tx.settled();
   }
 
+  /** Called after every change that landed (the feed's `state` events). */
+  onCommit(listener: (() => void) | undefined): void {
+    this.tx.committed = listener;
+  }
+
   /** Makes a change to the store's own maps, with its undo and redo reported to the transaction. */
   private change(undo: () => void, redo: () => void): void {
     if (!this.tx.active) throw new Error('A store change was made outside a transaction.');

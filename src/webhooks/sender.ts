@@ -36,6 +36,8 @@ export class Sender {
     const t0 = performance.now();
     let status: number | null = null;
     let error: string | null = null;
+    let headers: Record<string, string> | undefined;
+    let responseBody: string | null = null;
     try {
       const target = new URL(url);
       // Names are checked when they resolve (guardedLookup); addresses and loopback names here.
@@ -43,27 +45,24 @@ export class Sender {
       if (literal && (await this.reachesSelf(url))) throw new Error('Not sent: the URL reaches this server itself.');
       const body = JSON.stringify(d.payload);
       const timestamp = Math.floor(clock.now() / 1000);
-      status = await post(
-        url,
-        {
-          'content-type': 'application/json',
-          'user-agent': `commflow-mock/${VERSION} (webhooks)`,
-          'webhook-id': String(d.event_id),
-          'webhook-timestamp': String(timestamp),
-          'webhook-signature': sign(String(hook.secret), String(d.event_id), timestamp, body),
-        },
-        body,
-        {
-          deadlineMs: timeoutMs,
-          agent: this.agents.for(`${endpoint} ${target.origin}`, target.protocol),
-          lookup: guardedLookup(this.opts.listener, portOf(target)) as never,
-        },
-      );
+      headers = {
+        'webhook-id': String(d.event_id),
+        'webhook-timestamp': String(timestamp),
+        'webhook-signature': sign(String(hook.secret), String(d.event_id), timestamp, body),
+      };
+      const answer = await post(url, { 'content-type': 'application/json', 'user-agent': `commflow-mock/${VERSION} (webhooks)`, ...headers }, body, {
+        deadlineMs: timeoutMs,
+        keepBytes: LIMITS.webhookResponseBytes,
+        agent: this.agents.for(`${endpoint} ${target.origin}`, target.protocol),
+        lookup: guardedLookup(this.opts.listener, portOf(target)) as never,
+      });
+      status = answer.status;
+      responseBody = answer.excerpt;
       error = failureOf(status);
     } catch (err) {
       error = (err as Error).message;
     }
-    return { attemptedAt, status, error, durationMs: Math.round((performance.now() - t0) * 1000) / 1000 };
+    return { attemptedAt, status, error, durationMs: Math.round((performance.now() - t0) * 1000) / 1000, ...(headers ? { headers, responseBody } : {}) };
   }
 
   private async reachesSelf(url: string): Promise<boolean> {
