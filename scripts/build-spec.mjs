@@ -2,7 +2,7 @@
 // copy the playground's Swagger UI files into dist/docs, so that swagger-ui-dist (whose install
 // pulls a telemetry postinstall) is a devDependency only: the published package serves /docs from
 // dist/docs and installs nothing that calls out.
-import { chmodSync, copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { parse } from 'yaml';
@@ -17,3 +17,10 @@ const from = dirname(createRequire(import.meta.url).resolve('swagger-ui-dist/pac
 const to = new URL('../dist/docs/', import.meta.url);
 mkdirSync(to, { recursive: true });
 for (const file of DOCS_FILES) copyFileSync(join(from, file), new URL(file, to));
+
+// The inspector's style sheet and scripts (src/inspector/assets/, plain files tsc does not copy).
+const uiFrom = new URL('../src/inspector/assets/', import.meta.url);
+const uiTo = new URL('../dist/inspector/assets/', import.meta.url);
+rmSync(uiTo, { recursive: true, force: true });
+mkdirSync(uiTo, { recursive: true });
+for (const file of readdirSync(uiFrom)) copyFileSync(new URL(file, uiFrom), new URL(file, uiTo));

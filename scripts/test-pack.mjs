@@ -2,7 +2,7 @@
 // tree (no dist/: prepack must build it), then on the lowest version of each Node line `engines` declares
 // (22.19.0 and 24.0.0 for "^22.19.0 || >=24", from the npm registry) it is installed with --engine-strict
 // into an empty directory, `require` and `import` of the package are checked, and `npx commflow-mock
-// --port 0` must answer /v1/me with the default key. The machine's own Node does the same without
+// --port 0` must answer /v1/me with the default key and serve the inspector (/_mock/ui and its script). The machine's own Node does the same without
 // --engine-strict. PACK_NODE_VERSIONS="22,24" (majors or versions) tests others instead.
 import { execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
@@ -63,13 +63,18 @@ async function check(bin) {
     const res = await fetch(`${url}/v1/me`, { headers: { authorization: 'Bearer sk_test_commflow' } });
     const body = await res.json();
     if (res.status !== 200 || body.data?.id !== 'user_123') throw new Error(`/v1/me answered ${res.status}: ${JSON.stringify(body)}`);
+    // The inspector's page and its files ship in dist/ (its assets are copied there by the build).
+    const page = await (await fetch(`${url}/_mock/ui`)).text();
+    const script = /src="(\/_mock\/ui\/assets\/[^"]+\/main\.js)"/.exec(page)?.[1];
+    const served = script && (await fetch(`${url}${script}`)).status;
+    if (served !== 200) throw new Error(`/_mock/ui did not serve its script (${script ?? 'none named'}: ${served})`);
   } finally {
     process.kill(-server.pid, 'SIGTERM');
     server.stdout.destroy();
   }
   console.log(
     `pack: ok on Node ${version}${bin ? ' (--engine-strict)' : ''} — installed with dependencies: ${mb(size(join(dir, 'node_modules')))};` +
-      ' require and import work; npx commflow-mock answered /v1/me',
+      ' require and import work; npx commflow-mock answered /v1/me and served the inspector',
   );
 }
 

@@ -1,6 +1,6 @@
 import { Hono, type MiddlewareHandler } from 'hono';
 import { cors } from 'hono/cors';
-import type { AppEnv, Handler } from './context.js';
+import { type AppEnv, type Handler, requestHeader } from './context.js';
 import type { NamedSnapshot } from './control.js';
 import type { AppDeps } from './deps.js';
 import { adminToken } from './middleware/admin-token.js';
@@ -22,6 +22,7 @@ import type { Operation } from './openapi/operations.js';
 import { conformanceRoutes } from './routes/conformance.js';
 import { controlRoutes } from './routes/control.js';
 import { registerDocs } from './routes/docs.js';
+import { inspectorRoutes } from './routes/inspector.js';
 import { oauthRoutes } from './routes/oauth.js';
 import { resourceRoutes } from './routes/resources.js';
 import { workspaceRoutes } from './routes/workspaces.js';
@@ -56,7 +57,10 @@ function pipeline(deps: AppDeps): (op: Operation) => MiddlewareHandler<AppEnv>[]
   // it), the fault rules of the caller's workspace.
   const tap = tapScenarios(deps.taps);
   const workspaceFaults = injectFaults(deps.faults, deps.sleep, 'scoped');
-  const admin = [sameOriginOnly(() => deps.listener), ...(deps.config.adminToken ? [adminToken(deps.config.adminToken)] : [])];
+  const sameOrigin = sameOriginOnly(() => deps.listener);
+  const admin = [sameOrigin, ...(deps.config.adminToken ? [adminToken(deps.config.adminToken)] : [])];
+  // Health is open to all; the inspector's page holds no data and asks for the admin token itself.
+  const guards = (id: string) => (id === 'mockHealth' ? [] : id === 'mockUi' ? [sameOrigin] : admin);
   return (op) => {
     const enter: MiddlewareHandler<AppEnv> = op.public ? (c, next) => record(c, next) : (_c, next) => next();
     const select: MiddlewareHandler<AppEnv> =
@@ -76,16 +80,26 @@ function pipeline(deps: AppDeps): (op: Operation) => MiddlewareHandler<AppEnv>[]
     const body = op.body === 'none' ? [] : [op.largeBody ? readRestore : op.public && op.protocol === 'api' ? readApi : readOpen];
     // OAuth endpoints find their client credentials in the body: it is read first there.
     if (op.protocol === 'oauth') return [select, ...body, faults];
-    if (!op.public) return [select, ...(op.id === 'mockHealth' ? [] : admin), ...body, check];
+    if (!op.public) return [select, ...guards(op.id), ...body, check];
     if (!op.authenticated) return [select, ...limit, faults, ...body, check, prefer];
     return [select, ...limit, faults, auth, tap, ...body, workspaceFaults, check, prefer];
   };
 }
 
+/** Each key record's window (records are replaced, never changed): found once, not built per request. */
+const keyBuckets = new WeakMap<object, { bucket: string; plan: Plan }>();
+
 /** The rate-limit window of a known credential: one per API key, one per OAuth client and workspace. */
 function rateBucketOf(deps: AppDeps, token: string): { bucket: string; plan: Plan } | undefined {
   const key = deps.keys.find(token);
-  if (key) return { bucket: `key:${key.id}`, plan: key.plan };
+  if (key) {
+    let found = keyBuckets.get(key);
+    if (!found) {
+      found = { bucket: `key:${key.id}`, plan: key.plan };
+      keyBuckets.set(key, found);
+    }
+    return found;
+  }
   const access = deps.oauth.access(token);
   if (access && 'token' in access) return { bucket: `oauth:${access.token.client_id}:${access.token.workspace_id}`, plan: deps.config.plan };
   return undefined;
@@ -96,7 +110,9 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
   const { operations } = deps;
   const snapshots = new Map<string, NamedSnapshot>();
+  const inspector = inspectorRoutes(deps, (req, env) => Promise.resolve(app.fetch(req, env)));
   const handlers: Record<string, Handler> = {
+    ...inspector.handlers,
     ...resourceRoutes(deps, deps.engine),
     ...controlRoutes(deps),
     ...conformanceRoutes(deps),
@@ -119,7 +135,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   // not drive the sandbox), and only when a browser asks (it rewrites the response).
   for (const prefix of ['/v1/*', '/oauth/*']) {
     app.use(prefix, function corsForBrowsers(c, next) {
-      return c.req.header('origin') ? allowBrowsers(c, next) : next();
+      return requestHeader(c, 'origin') ? allowBrowsers(c, next) : next();
     });
   }
   if (deps.config.latency > 0) app.use('/v1/*', latency(deps.config.latency, deps.sleep));
@@ -138,6 +154,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
     });
   }
   registerDocs(app, deps.spec);
+  inspector.registerAssets(app);
   // The root leads a browser to the playground (like /docs, not part of the CommFlow API).
   app.get('/', (c) => c.redirect('/docs', 302));
   return app;

@@ -80,6 +80,7 @@ async function main(): Promise<void> {
         `  Test API key:  ${server.apiKey}\n` +
         `  Live API key:  ${server.liveApiKey}\n` +
         `  Playground:    ${server.url}/docs\n` +
+        `  Inspector:     ${server.url}/_mock/ui (requests, webhooks, state, clock and faults, live)\n` +
         `  OpenAPI spec:  ${server.url}/openapi.yaml\n` +
         `  Control plane: ${server.url}/_mock (health, reset, state, requests, faults, clock)\n` +
         server.webhooks.map((w) => `  Webhook:       ${w.url} (${w.id}, secret ${w.secret})\n`).join('') +

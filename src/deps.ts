@@ -4,6 +4,7 @@ import { OAuthServer } from './auth/oauth.js';
 import { createClock, type Clock, type Sleep } from './clock.js';
 import type { ScenarioBook } from './conformance/book.js';
 import { DEFAULT_FIXTURES, defaults, type Config } from './config.js';
+import { Feed } from './feed.js';
 import { LIMITS } from './limits.js';
 import { createLogger, type Logger } from './logger.js';
 import { FaultRules } from './middleware/fault-rules.js';
@@ -43,6 +44,8 @@ export interface AppDeps {
   /** Waits in real time (`--latency`, `Prefer: latency`, a fault's `latency_ms`): the client must feel it. */
   sleep: Sleep;
   connectionTimeouts: ConnectionTimeouts;
+  /** What happens, for GET /_mock/stream and the inspector (costs a size check while nobody watches). */
+  feed: Feed;
   /** The taps of armed conformance scenarios, one per workspace (the pipeline checks them after auth). */
   taps: ScenarioTaps;
   /** The conformance scenarios (src/conformance/), loaded on first use. */
@@ -104,10 +107,18 @@ export async function buildDeps(options: BuildOptions = {}): Promise<AppDeps> {
     },
   });
   const listener = () => deps?.listener;
+  const feed = new Feed();
+  const stateChange = () => ({ at: clock.now() });
+  store.onCommit(() => {
+    if (feed.active) feed.emit('state', stateChange);
+  });
+  clock.onChange(() => {
+    if (feed.active) feed.emit('clock', () => ({ now: new Date(clock.now()).toISOString(), frozen: clock.frozen, offset_ms: Math.round(clock.offsetMs()) }));
+  });
   const eventTypes = (spec.components.schemas as Record<string, { enum?: string[] }>).EventType?.enum ?? [];
   const eventScopes = new Map(eventTypes.map((e) => [e, scopesOfEvent(operations, e)]));
   const scopesOf = (event: string) => eventScopes.get(event) ?? scopesOfEvent(operations, event);
-  const dispatcher = new Dispatcher({ store, clock, logger, retries: config.webhookRetries, timeoutMs: config.webhookTimeout, scopesOf, listener });
+  const dispatcher = new Dispatcher({ store, clock, logger, retries: config.webhookRetries, timeoutMs: config.webhookTimeout, scopesOf, listener, feed });
   const engine = new ResourceEngine({
     spec,
     store,
@@ -121,7 +132,7 @@ export async function buildDeps(options: BuildOptions = {}): Promise<AppDeps> {
     maxRecords: config.maxRecords + (config.fixturesScale ?? 0),
   });
   const taps = new ScenarioTaps();
-  const journal = new Journal({ entries: config.journalSize, bytes: LIMITS.journalBytes });
+  const journal = new Journal({ entries: config.journalSize, bytes: LIMITS.journalBytes }, feed);
   const faults = new FaultRules(clock, config.seed);
   const oauth = new OAuthServer(clock, store.defaultWorkspaceId, (id) => store.has(id));
   let book: Promise<ScenarioBook> | undefined;
@@ -159,6 +170,7 @@ export async function buildDeps(options: BuildOptions = {}): Promise<AppDeps> {
       idleMs: LIMITS.idleTimeoutMs,
       ...stripUndefined(options.connectionTimeouts ?? {}),
     },
+    feed,
     taps,
     scenarios,
   };

@@ -146,6 +146,28 @@ export const errors = {
       'invalid_admin_token',
       "The control plane needs 'Authorization: Bearer <admin token>' (the server was started with --admin-token).",
     ),
+  /** LIMITS.streams `GET /_mock/stream` connections are open already. */
+  tooManyStreams: (limit: number) =>
+    new ApiError(
+      429,
+      'rate_limit_error',
+      'too_many_streams',
+      `The limit of ${limit} open streams (GET /_mock/stream) is reached. Close one (an inspector tab, a script) and retry.`,
+      null,
+      { 'Retry-After': '1' },
+    ),
+  replayImpossible: (id: string, why: string) =>
+    new ApiError(422, 'invalid_request_error', 'replay_impossible', `The request ${id} cannot be replayed: ${why}`, 'id'),
+  webhookUnavailable: (deliveryId: string, webhookId: string, why: 'deleted' | 'inactive') =>
+    new ApiError(
+      422,
+      'invalid_request_error',
+      'webhook_unavailable',
+      why === 'deleted'
+        ? `The delivery ${deliveryId} cannot be sent again: its subscription ${webhookId} was deleted.`
+        : `The delivery ${deliveryId} cannot be sent again: its subscription ${webhookId} is inactive (PATCH it with {"active": true} first).`,
+      'id',
+    ),
   tokenExpired: () => new ApiError(401, 'authentication_error', 'token_expired', 'The access token has expired; refresh it.'),
   tokenRevoked: () => new ApiError(401, 'authentication_error', 'token_revoked', 'The access token has been revoked.'),
   rateLimited: (limit: number, retryAfter: number) =>
@@ -210,6 +232,8 @@ export function renderError(err: unknown, c: Context, log?: ErrorLogger): Respon
     log?.(err, c);
     apiError = errors.internal();
   }
-  for (const [name, value] of Object.entries(apiError.headers)) c.header(name, value);
+  // The headers the pipeline gathered for the answer (rate limits on /v1) come with an error too.
+  const gathered = (c as Context<{ Variables: { answerHeaders?: Record<string, string> } }>).get('answerHeaders');
+  for (const [name, value] of Object.entries({ ...gathered, ...apiError.headers })) c.header(name, value);
   return c.json(apiError.toJSON(), apiError.status);
 }

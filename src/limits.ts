@@ -21,6 +21,8 @@ export const LIMITS = {
   pendingPerEndpoint: 1_000,
   /** Webhook attempts in flight at once, all endpoints together. */
   attemptsInFlight: 256,
+  /** Bytes of a webhook endpoint's answer kept with each attempt. */
+  webhookResponseBytes: 256,
   /** API keys, revoked ones included. */
   apiKeys: 10_000,
   /** OAuth clients, the default one included. */
@@ -45,6 +47,8 @@ export const LIMITS = {
   validatedUrls: 2_048,
   /** Longest URL whose validation is remembered. */
   validatedUrlBytes: 1_024,
+  /** Search terms whose matching records a sorted view remembers (the oldest go first). */
+  searchTermsPerView: 256,
   /** Bytes of a request body the journal keeps (the rest is cut and marked). */
   journalBodyBytes: 8 * 1024,
   /** Bytes all journal entries may hold together; the oldest entries go first. */
@@ -57,4 +61,14 @@ export const LIMITS = {
   idleTimeoutMs: 10_000,
   /** On SIGTERM/SIGINT, requests in flight get this long to finish (ms). */
   shutdownGraceMs: 5_000,
+  /** `GET /_mock/stream` connections open at once. */
+  streams: 16,
+  /** Bytes of events a stream may have waiting for a slow reader; beyond, events are dropped (and counted in a `gap`). */
+  streamBufferBytes: 1024 * 1024,
+  /** A stream that has dropped events for this long without its reader catching up is closed (ms). */
+  streamStallMs: 30_000,
+  /** A comment is sent on an idle stream this often, to keep it open through proxies (ms). */
+  streamHeartbeatMs: 15_000,
+  /** At most one `state` event per this many ms on a stream (changes in between are counted in it). */
+  streamStateMs: 250,
 } as const;

@@ -223,11 +223,13 @@ function answerClientError(err: NodeJS.ErrnoException, socket: Duplex, timeouts:
 }
 
 /**
- * Stops accepting, lets requests in flight finish (up to LIMITS.shutdownGraceMs), waits for
- * the writes they started, then stops the webhook sender.
+ * Stops accepting, ends open streams, lets requests in flight finish (up to
+ * LIMITS.shutdownGraceMs), waits for the writes they started, then stops the webhook sender.
  */
 async function stop(server: Server, deps: AppDeps): Promise<void> {
   const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+  // Open streams (/_mock/stream, inspector tabs) end now: they would hold the stop for its whole grace.
+  deps.feed.close();
   // Keep-alive connections close as soon as their last answer is out.
   server.closeIdleConnections();
   const sweep = setInterval(() => server.closeIdleConnections(), 50);

@@ -11,7 +11,6 @@ export interface Attempt {
   status: number;
   /** The fault rule that answered it, if one did. */
   fault: string | undefined;
-  dropped: boolean;
   /** When it arrived and when its answer was ready (or its connection dropped), `performance.now()`. */
   start: number;
   end: number;
@@ -28,8 +27,7 @@ export function attemptOf(raw: Stored): Attempt {
     target: targetOf(raw.url),
     body: raw.body,
     status: raw.status,
-    fault: raw.fault?.id,
-    dropped: raw.fault?.dropped ?? false,
+    fault: raw.fault,
     start,
     end: start + raw.duration,
     raw,

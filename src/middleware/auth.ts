@@ -4,13 +4,21 @@ import type { ApiKeys } from '../auth/keys.js';
 import { errors, redact } from '../errors.js';
 import type { OAuthServer } from '../auth/oauth.js';
 import type { Plan } from '../store/types.js';
-import type { AppEnv, Principal } from '../context.js';
+import { type AppEnv, type Principal, requestHeader } from '../context.js';
+
+/** The principal of each key record (records are replaced, never changed, so one stays true while its record is held). */
+const keyPrincipals = new WeakMap<object, Principal>();
 
 function fromApiKey(keys: ApiKeys, secret: string): Principal | undefined {
   const key = keys.find(secret);
   if (!key) return undefined;
   if (key.revoked) throw errors.revokedApiKey(redact(secret));
-  return { kind: 'api_key', credentialId: key.id, workspaceId: key.workspace_id, scopes: new Set(key.scopes), plan: key.plan, mode: key.mode };
+  let principal = keyPrincipals.get(key);
+  if (!principal) {
+    principal = { kind: 'api_key', credentialId: key.id, workspaceId: key.workspace_id, scopes: new Set(key.scopes), plan: key.plan, mode: key.mode };
+    keyPrincipals.set(key, principal);
+  }
+  return principal;
 }
 
 function fromAccessToken(oauth: OAuthServer, secret: string, plan: Plan): Principal | undefined {
@@ -26,7 +34,7 @@ function fromAccessToken(oauth: OAuthServer, secret: string, plan: Plan): Princi
 /** Resolves `Authorization: Bearer <API key or access token>` to a principal and enforces the operation's scopes. */
 export function authenticate(keys: ApiKeys, oauth: OAuthServer, defaultPlan: Plan = 'professional'): MiddlewareHandler<AppEnv> {
   return async function authenticateRequest(c, next) {
-    const header = c.req.header('authorization');
+    const header = requestHeader(c, 'authorization');
     if (!header) throw errors.missingCredentials();
     const secret = bearerToken(header);
     if (!secret) throw errors.malformedAuthorization();

@@ -17,7 +17,7 @@ export function injectFaults(rules: FaultRules, sleep: Sleep, kind: 'global' | '
     if (kind === 'scoped' && workspace === undefined) return next();
     const fault = await rules.take(c.req.method, c.req.path, workspace);
     if (!fault) return next();
-    c.set('fault', { id: fault.id, dropped: fault.drop_connection });
+    c.set('fault', fault.id);
     if (fault.latency_ms) await sleep(fault.latency_ms);
     if (fault.drop_connection) {
       const socket = (c.env as { incoming?: { socket?: { destroy(): void } } } | undefined)?.incoming?.socket;

@@ -1,8 +1,10 @@
-import { redact } from '../errors.js';
+import { ApiError, OAuthError } from '../errors.js';
+import type { Feed } from '../feed.js';
 import { LIMITS } from '../limits.js';
 import { nestedDeeperThan } from '../openapi/json-depth.js';
 import { dict } from '../store/dict.js';
 import { textMatcher } from '../text-match.js';
+import { cut, RESPONSE_SECRET_FIELDS, redactHeader, redactText, redactValue, SECRET_FIELDS } from './redact.js';
 
 export interface JournalEntry {
   id: string;
@@ -19,6 +21,22 @@ export interface JournalEntry {
   status: number;
   duration_ms: number;
   workspace_id: string | null;
+  credential_id: string | null;
+  error: { type: string; code: string; message: string; param: string | null } | null;
+  fault_id: string | null;
+  prefer_applied: string | null;
+  replay_of: string | null;
+  response: { status: number; headers: Record<string, string>; body: unknown; body_size: number; body_truncated: boolean } | null;
+}
+
+/** A response as the journal keeps it (while the feed is watched, and for replays). */
+export interface RawResponse {
+  status: number;
+  headers: Headers;
+  /** At most LIMITS.journalBodyBytes of the body. */
+  body: string | null;
+  bodySize: number;
+  bodyTruncated: boolean;
 }
 
 /** What is captured on the request path; the entry is assembled only when someone reads it. */
@@ -34,14 +52,25 @@ export interface RawEntry {
   bodySize: number;
   /** Whether `body` is only the first part. */
   bodyTruncated: boolean;
+  /** A body came but was never read (the request was refused before it). */
+  bodyUnread?: boolean;
   at: number;
   status: number;
   duration: number;
   workspace: string | null;
+  /** The API key or OAuth client that authenticated it. */
+  credential?: string | null;
+  /** What the pipeline threw (the answer's reason), by reference. */
+  error?: unknown;
+  /** The fault rule that hit it. */
+  fault?: string;
+  /** `Preference-Applied`. */
+  prefer?: string;
+  response?: RawResponse;
+  /** The entry it replays. */
+  replayOf?: number;
   /** When it arrived, in real time (`performance.now()`): what a client's waits are measured in. */
   started?: number;
-  /** The fault rule applied to it, if any, and whether it dropped the connection. */
-  fault?: { id: string; dropped: boolean } | undefined;
 }
 
 /** An entry as kept: the raw capture plus its number and size (set on record, no copy). */
@@ -65,52 +94,6 @@ export interface JournalLimits {
   bytes: number;
 }
 
-/** Request and query fields whose values are credentials: the journal shows only a prefix. */
-const SECRET_FIELDS = new Set([
-  'client_secret',
-  'code',
-  'code_verifier',
-  'refresh_token',
-  'token',
-  'access_token',
-  'id_token',
-  'password',
-  'secret',
-  'api_key',
-]);
-const SECRET_HEADERS = new Set(['proxy-authorization', 'cookie']);
-
-/** A credential cut to what identifies it (its kind and a few characters), never more than a third of it. */
-function cut(secret: string): string {
-  return `${redact(secret).slice(0, Math.floor(secret.length / 3))}…`;
-}
-
-const FIELD_NAMES = [...SECRET_FIELDS].join('|');
-/** `"client_secret": "…"` in JSON text, `client_secret=…` in a form or query. */
-const SECRET_IN_JSON = new RegExp(`("(?:${FIELD_NAMES})"\\s*:\\s*")((?:[^"\\\\]|\\\\.)*)`, 'g');
-const SECRET_IN_FORM = new RegExp(`((?:^|[&?\\s])(?:${FIELD_NAMES})=)([^&\\s]*)`, 'g');
-
-/** Text that is not parsed (a cut-off body, or not JSON at all): credentials cut wherever they appear. */
-function redactText(text: string): string {
-  return text
-    .replace(SECRET_IN_JSON, (_m, key: string, v: string) => `${key}${cut(v)}`)
-    .replace(SECRET_IN_FORM, (_m, key: string, v: string) => `${key}${cut(v)}`);
-}
-
-/** `Bearer sk_test_commflow` → `Bearer sk_test_comm…`, whatever follows the credential. */
-function cutCredential(value: string): string {
-  const [scheme = '', credential] = value.trim().split(/\s+/, 2);
-  return credential === undefined ? `${redact(scheme)}…` : `${scheme} ${redact(credential)}…`;
-}
-
-function redactValue(value: unknown, depth = 0): unknown {
-  if (depth > LIMITS.bodyDepth || value === null || typeof value !== 'object') return value;
-  if (Array.isArray(value)) return value.map((v) => redactValue(v, depth + 1));
-  const out = dict<unknown>();
-  for (const [k, v] of Object.entries(value)) out[k] = SECRET_FIELDS.has(k) && typeof v === 'string' ? cut(v) : redactValue(v, depth + 1);
-  return out;
-}
-
 function sizeOfHeaders(headers: RawEntry['headers']): number {
   if (!Array.isArray(headers)) return 512; // in-process requests: a fair guess, they cannot be large
   let n = 0;
@@ -132,17 +115,28 @@ export class Journal {
   /** The number of the newest entry dropped to make room, or cleared with the whole journal. */
   private evicted = 0;
 
-  constructor(readonly limits: JournalLimits = { entries: 10_000, bytes: LIMITS.journalBytes }) {}
+  constructor(
+    readonly limits: JournalLimits = { entries: 10_000, bytes: LIMITS.journalBytes },
+    /** Where each entry is told, in short, when someone watches (GET /_mock/stream). */
+    private readonly feed?: Feed,
+  ) {}
 
-  record(raw: RawEntry): void {
+  /** Whether someone watches: responses are kept only then (and for replays). */
+  get watched(): boolean {
+    return this.feed?.active ?? false;
+  }
+
+  record(raw: RawEntry): Stored {
     const stored = raw as Stored;
     stored.seq = ++this.seq;
-    stored.bytes = raw.url.length + sizeOfHeaders(raw.headers) + (raw.body?.length ?? 0);
+    stored.bytes = raw.url.length + sizeOfHeaders(raw.headers) + (raw.body?.length ?? 0) + (raw.response ? 512 + (raw.response.body?.length ?? 0) : 0);
     if (this.count === this.limits.entries) this.dropOldest();
     this.ring[(this.start + this.count) % this.limits.entries] = stored;
     this.count++;
     this.heldBytes += stored.bytes;
     while (this.heldBytes > this.limits.bytes && this.count > 1) this.dropOldest();
+    if (this.feed?.active) this.feed.emit('request', () => summarize(stored), stored.workspace);
+    return stored;
   }
 
   private dropOldest(): void {
@@ -210,6 +204,58 @@ export class Journal {
     }
     return out;
   }
+
+  /** The entry held under an id (`req_12`), as kept; undefined once dropped. */
+  find(id: string): Stored | undefined {
+    const m = /^req_(\d{1,15})$/.exec(id);
+    if (!m) return undefined;
+    const seq = Number(m[1]);
+    // Sequence numbers grow along the ring: a binary search.
+    let [lo, hi] = [0, this.count - 1];
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      const at = this.ring[(this.start + mid) % this.limits.entries]!;
+      if (at.seq === seq) return at;
+      if (at.seq < seq) lo = mid + 1;
+      else hi = mid - 1;
+    }
+    return undefined;
+  }
+
+  /** The newest entries held (of one workspace, or all), newest first, as kept (at most `n`). */
+  newest(n: number, workspaceId?: string): Stored[] {
+    const out: Stored[] = [];
+    for (let k = this.count - 1; k >= 0 && out.length < n; k--) {
+      const raw = this.ring[(this.start + k) % this.limits.entries]!;
+      if (workspaceId === undefined || raw.workspace === workspaceId) out.push(raw);
+    }
+    return out;
+  }
+
+  /** The entry held under an id, as GET /_mock/requests shows it. */
+  entry(id: string): JournalEntry | undefined {
+    const raw = this.find(id);
+    return raw && present(raw);
+  }
+}
+
+/** An entry in short, for the feed: what a list of requests shows. */
+export function summarize(raw: Stored) {
+  const q = raw.url.indexOf('?');
+  let key: string | null = null;
+  for (const [k, v] of headerPairs(raw.headers)) if (k === 'authorization') key = redactHeader(k, v).replace(/^\S+\s+/, '');
+  return {
+    id: `req_${raw.seq}`,
+    time: new Date(raw.at).toISOString(),
+    method: raw.method,
+    path: pathOf(raw.url),
+    query: q < 0 ? '' : redactText(raw.url.slice(q + 1)),
+    status: raw.status,
+    duration_ms: Math.round(raw.duration * 1000) / 1000,
+    workspace_id: raw.workspace,
+    key,
+    replay_of: raw.replayOf === undefined ? null : `req_${raw.replayOf}`,
+  };
 }
 
 export function pathOf(url: string): string {
@@ -233,18 +279,39 @@ function headerPairs(headers: RawEntry['headers']): [string, string][] {
   return pairs;
 }
 
-function presentBody(raw: Stored): unknown {
-  if (!raw.body) return null;
-  if (raw.bodyTruncated) return redactText(raw.body);
-  const text = raw.body.trimStart();
+function presentBody(body: string | null, truncated: boolean, fields: ReadonlySet<string> = SECRET_FIELDS): unknown {
+  if (!body) return null;
+  if (truncated) return redactText(body);
+  const text = body.trimStart();
   if ((text.startsWith('{') || text.startsWith('[')) && !nestedDeeperThan(text, LIMITS.bodyDepth)) {
     try {
-      return redactValue(JSON.parse(text));
+      return redactValue(JSON.parse(text), 0, fields);
     } catch {
-      return redactText(raw.body);
+      return redactText(body);
     }
   }
-  return redactText(raw.body);
+  return redactText(body);
+}
+
+/** Why it was answered an error: what the pipeline threw (never an unexpected error's details). */
+function presentError(err: unknown, status: number): JournalEntry['error'] {
+  if (err instanceof ApiError) return { type: err.type, code: err.code, message: err.message, param: err.param };
+  if (err instanceof OAuthError) return { type: 'oauth_error', code: err.error, message: err.description, param: null };
+  if (err !== undefined && status >= 500) return { type: 'api_error', code: 'internal_error', message: 'An unexpected error occurred.', param: null };
+  return null;
+}
+
+function presentResponse(res: RawResponse | undefined): JournalEntry['response'] {
+  if (!res) return null;
+  const headers = dict<string>();
+  for (const [k, v] of res.headers) headers[k] = redactHeader(k, v);
+  return {
+    status: res.status,
+    headers,
+    body: presentBody(res.body, res.bodyTruncated, RESPONSE_SECRET_FIELDS),
+    body_size: res.bodySize,
+    body_truncated: res.bodyTruncated,
+  };
 }
 
 /** An entry as the journal shows it (credentials cut to a prefix). */
@@ -257,10 +324,7 @@ export function present(raw: Stored): JournalEntry {
     query[k] = prev === undefined ? shown : Array.isArray(prev) ? [...prev, shown] : [prev, shown];
   }
   const headers = dict<string>();
-  for (const [k, v] of headerPairs(raw.headers)) {
-    if (k === 'authorization') headers[k] = cutCredential(v);
-    else headers[k] = SECRET_HEADERS.has(k) ? cut(v) : v;
-  }
+  for (const [k, v] of headerPairs(raw.headers)) headers[k] = redactHeader(k, v);
   return {
     id: `req_${raw.seq}`,
     time: new Date(raw.at).toISOString(),
@@ -268,11 +332,17 @@ export function present(raw: Stored): JournalEntry {
     path: pathOf(raw.url),
     query,
     headers,
-    body: presentBody(raw),
+    body: presentBody(raw.body, raw.bodyTruncated),
     body_size: raw.bodySize,
     body_truncated: raw.bodyTruncated,
     status: raw.status,
     duration_ms: Math.round(raw.duration * 1000) / 1000,
     workspace_id: raw.workspace,
+    credential_id: raw.credential ?? null,
+    error: presentError(raw.error, raw.status),
+    fault_id: raw.fault ?? null,
+    prefer_applied: raw.prefer ?? null,
+    replay_of: raw.replayOf === undefined ? null : `req_${raw.replayOf}`,
+    response: presentResponse(raw.response),
   };
 }

@@ -2,7 +2,7 @@ import type { MiddlewareHandler } from 'hono';
 import type { Sleep } from '../clock.js';
 import { errors } from '../errors.js';
 import type { Validator } from '../openapi/validator.js';
-import type { AppEnv } from '../context.js';
+import { type AppEnv, addAnswerHeader, requestHeader, respond, withAnswerHeaders } from '../context.js';
 
 export interface Preferences {
   code?: number;
@@ -51,16 +51,23 @@ export function parsePrefer(header: string, documented: number[]): Preferences {
  */
 export function simulate(validator: () => Promise<Validator>, sleep: Sleep): MiddlewareHandler<AppEnv> {
   return async function applyPrefer(c, next) {
-    const header = c.req.header('prefer');
+    const header = requestHeader(c, 'prefer');
     if (!header) return next();
     const op = c.get('op');
     const wanted = parsePrefer(header, op.statuses);
     if (wanted.latency) await sleep(wanted.latency);
-    if (wanted.applied.length) c.header('Preference-Applied', wanted.applied.join(', '));
-    if (wanted.code === undefined) return next();
+    if (wanted.applied.length) {
+      addAnswerHeader(c, 'preference-applied', wanted.applied.join(', '));
+      c.set('preferApplied', wanted.applied.join(', '));
+    }
+    if (wanted.code === undefined) {
+      await next();
+      withAnswerHeaders(c);
+      return;
+    }
     const reason = `Simulated response, asked for with 'Prefer: code=${wanted.code}'.`;
     if (wanted.code >= 400) throw errors.simulated(wanted.code, reason);
-    if (wanted.code === 204) return c.body(null, 204);
-    return c.json((await validator()).mock(op, wanted.code) as object, wanted.code as 200);
+    if (wanted.code === 204) return respond(c, null, 204, null);
+    return respond(c, JSON.stringify((await validator()).mock(op, wanted.code)), wanted.code);
   };
 }

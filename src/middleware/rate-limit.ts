@@ -1,6 +1,6 @@
 import type { MiddlewareHandler } from 'hono';
 import { bearerToken } from '../auth/bearer.js';
-import type { AppEnv } from '../context.js';
+import { type AppEnv, requestHeader, withAnswerHeaders } from '../context.js';
 import { errors } from '../errors.js';
 import { PLAN_LIMITS, type Plan } from '../store/types.js';
 import type { RateLimiter } from './rate-windows.js';
@@ -24,15 +24,18 @@ export interface RateLimitOptions {
 export function rateLimit(opts: RateLimitOptions): MiddlewareHandler<AppEnv> {
   const enforce = opts.enforce ?? true;
   return async function limitRate(c, next) {
-    const token = bearerToken(c.req.header('authorization'));
+    const token = bearerToken(requestHeader(c, 'authorization'));
     const known = token === undefined ? undefined : opts.bucketOf(token);
     // Unknown credentials count against the client address: made-up tokens never add windows.
     const address = (c.env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined)?.incoming?.socket?.remoteAddress;
     const d = opts.limiter.hit(known?.bucket ?? `ip:${address ?? 'local'}`, PLAN_LIMITS[known?.plan ?? opts.defaultPlan]);
-    c.header('X-RateLimit-Limit', String(d.limit));
-    c.header('X-RateLimit-Remaining', String(d.remaining));
-    c.header('X-RateLimit-Reset', String(d.reset));
+    const headers = c.get('answerHeaders') ?? {};
+    headers['x-ratelimit-limit'] = String(d.limit);
+    headers['x-ratelimit-remaining'] = String(d.remaining);
+    headers['x-ratelimit-reset'] = String(d.reset);
+    c.set('answerHeaders', headers);
     if (!d.allowed && enforce) throw errors.rateLimited(d.limit, d.retryAfter);
-    return next();
+    await next();
+    withAnswerHeaders(c);
   };
 }

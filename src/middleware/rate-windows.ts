@@ -45,6 +45,18 @@ export class RateLimiter {
     this.windows.clear();
   }
 
+  /** A bucket's current window, without counting in it: requests so far, and its end (ms since the epoch). */
+  peek(bucket: string): { used: number; endsAt: number } {
+    const start = Math.floor(this.clock.now() / WINDOW_MS) * WINDOW_MS;
+    const w = this.windows.get(bucket);
+    return { used: w && w.start === start ? w.count : 0, endsAt: start + WINDOW_MS };
+  }
+
+  /** The buckets that have had a window (their current one may be empty). */
+  buckets(): string[] {
+    return [...this.windows.keys()];
+  }
+
   /** Windows held (one per credential or client address in use). */
   get size(): number {
     return this.windows.size;

@@ -1,9 +1,9 @@
-import type { HonoRequest, MiddlewareHandler } from 'hono';
+import type { Context, MiddlewareHandler } from 'hono';
 import { errors } from '../errors.js';
 import { LIMITS } from '../limits.js';
 import { nestedDeeperThan } from '../openapi/json-depth.js';
 import type { Validator } from '../openapi/validator.js';
-import type { AppEnv } from '../context.js';
+import { type AppEnv, requestHeader } from '../context.js';
 
 const JSON_TYPE = /^application\/(?:[\w.+-]+\+)?json$/i;
 
@@ -11,10 +11,10 @@ const JSON_TYPE = /^application\/(?:[\w.+-]+\+)?json$/i;
  * Reads a JSON body (cached by Hono for the journal): empty is undefined; not JSON is a 415;
  * nested deeper than the limit a 422 (before parsing); bad JSON a 400.
  */
-async function readBody(req: HonoRequest): Promise<unknown> {
-  const text = await req.text();
+async function readBody(c: Context<AppEnv>): Promise<unknown> {
+  const text = await c.req.text();
   if (text.trim() === '') return undefined;
-  const type = (req.header('content-type') ?? '').split(';')[0]!.trim();
+  const type = (requestHeader(c, 'content-type') ?? '').split(';')[0]!.trim();
   if (!JSON_TYPE.test(type)) throw errors.unsupportedMediaType(type || 'none');
   if (nestedDeeperThan(text, LIMITS.bodyDepth)) throw errors.nestingTooDeep(LIMITS.bodyDepth);
   try {
@@ -44,15 +44,15 @@ export function validate(validator: () => Promise<Validator>): MiddlewareHandler
       c.set('input', { params: {}, query: { ...op.queryDefaults }, body: {} });
       return next();
     }
-    const pure = op.body === 'none' && url.length <= LIMITS.validatedUrlBytes && op.headerParams.every((name) => c.req.header(name) === undefined);
+    const pure = op.body === 'none' && url.length <= LIMITS.validatedUrlBytes && op.headerParams.every((name) => requestHeader(c, name) === undefined);
     const key = pure ? `${op.id} ${url.slice(url.indexOf('/', url.indexOf('//') + 2))}` : '';
     let input = pure ? remembered.get(key) : undefined;
     if (!input) {
-      const body = op.body === 'none' ? undefined : await readBody(c.req);
+      const body = op.body === 'none' ? undefined : await readBody(c);
       input = (await validator()).validate(op, {
         params: c.req.param() as Record<string, string>,
         search: q < 0 ? '' : url.slice(q + 1),
-        headers: op.headerParams.length ? c.req.header() : {},
+        headers: headerParams(c, op.headerParams),
         body,
       });
       if (pure) {
@@ -63,6 +63,16 @@ export function validate(validator: () => Promise<Validator>): MiddlewareHandler
     c.set('input', input);
     return next();
   };
+}
+
+/** The operation's declared header parameters the request carries (the validator looks at no other header). */
+function headerParams(c: Context<AppEnv>, names: readonly string[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const name of names) {
+    const value = requestHeader(c, name);
+    if (value !== undefined) out[name] = value;
+  }
+  return out;
 }
 
 function deepFreeze<T>(value: T): T {

@@ -4,6 +4,7 @@
  */
 import type { Rec } from '../store/types.js';
 import { parseInstant } from '../clock.js';
+import { intersectAll, unionOf } from '../store/positions.js';
 import { textMatcher } from '../text-match.js';
 
 /** Tests the record at a position of a view. */
@@ -23,6 +24,8 @@ export interface Indexed extends Columns {
   readonly length: number;
   positionsOf(field: string, value: unknown): readonly number[];
   words(name: string, texts: () => readonly string[]): Map<string, readonly number[]>;
+  /** Ascending positions of the records with a word of `name`'s texts that contains `term` (cached per term). */
+  matching(name: string, term: string, texts: () => readonly string[]): readonly number[];
 }
 
 export const RESERVED = new Set(['page', 'per_page', 'sort', 'order', 'q']);
@@ -79,19 +82,15 @@ export function and(...predicates: (Predicate | undefined)[]): Predicate | undef
 }
 
 /**
- * Positions in every set, where each set is the union of some ascending position lists.
- * A position counts for set s only if it was in all sets before it, so duplicates within
- * a union count once. Linear in the view size plus the lists' lengths; no sorting.
+ * Positions in every set, where each set is the union of some ascending position lists
+ * (duplicates within a union count once), ascending: the shortest union filtered through the
+ * others' membership bits, so a selective filter costs what it selects, not the size of the view.
  */
 export function intersectUnions(sets: (readonly number[])[][], size: number): readonly number[] {
-  if (sets.length === 1 && sets[0]!.length === 1) return sets[0]![0]!;
-  const passed = new Uint16Array(size);
-  for (let s = 0; s < sets.length; s++) {
-    for (const list of sets[s]!) for (const i of list) if (passed[i] === s) passed[i] = s + 1;
-  }
-  const out: number[] = [];
-  for (let i = 0; i < size; i++) if (passed[i] === sets.length) out.push(i);
-  return out;
+  return intersectAll(
+    sets.map((lists) => unionOf(lists, size)),
+    size,
+  );
 }
 
 /**
@@ -112,14 +111,7 @@ export function planQuery(
     if (Array.isArray(value)) sets.push(value.map((v) => view.positionsOf(fieldOf(param), v)));
     else rest[param] = value;
   }
-  if (terms.length) {
-    const words = view.words('$search', texts);
-    for (const term of terms) {
-      const lists: (readonly number[])[] = [];
-      for (const [word, positions] of words) if (word.includes(term)) lists.push(positions);
-      sets.push(lists);
-    }
-  }
+  for (const term of terms) sets.push([view.matching('$search', term, texts)]);
   const predicate = buildPredicate(rest, view, fieldOf);
   return sets.length ? { positions: intersectUnions(sets, view.length), predicate } : { predicate };
 }

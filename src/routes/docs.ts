@@ -44,6 +44,9 @@ function page(): string {
   <link rel="icon" href="/docs/favicon-32x32.png">
 </head>
 <body>
+  <p style="margin:0;padding:6px 20px;font:14px sans-serif;background:#1b1b1b;color:#fff">
+    commflow-mock: <a href="/_mock/ui" style="color:#8ecbff">live inspector</a> (requests, webhooks, state and controls, as they happen)
+  </p>
   <div id="playground"></div>
   <script src="/docs/swagger-ui-bundle.js"></script>
   <script>
@@ -61,12 +64,14 @@ function page(): string {
         responseInterceptor: (res) => {
           // The fixtures hold no webhook and workspace ids are random: once one is created here,
           // its id becomes the example the playground fills in.
-          const data = res.status === 201 && res.body && res.body.data;
+          const data = (res.status === 201 || res.status === 200) && res.body && res.body.data;
           const path = data ? new URL(res.url, origin).pathname : '';
-          const id = path === '/v1/webhooks' ? data.id : path === '/_mock/workspaces' ? data.workspace && data.workspace.id : undefined;
+          const id = res.status !== 201 ? (path === '/_mock/webhooks/deliveries' && data[0] ? data[0].id : undefined)
+            : path === '/v1/webhooks' ? data.id : path === '/_mock/workspaces' ? data.workspace && data.workspace.id : undefined;
           if (typeof id === 'string') {
             const json = ui.specSelectors.specJson().toJS();
             if (path === '/v1/webhooks') json.components.parameters.WebhookId.example = id;
+            else if (path === '/_mock/webhooks/deliveries') json.components.parameters.DeliveryId.example = id;
             else json.paths['/_mock/workspaces/{id}'].parameters[0].example = id;
             setTimeout(() => ui.specActions.updateJsonSpec(json));
           }

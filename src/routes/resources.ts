@@ -1,14 +1,11 @@
 import type { Context } from 'hono';
-import type { AppEnv, Handler } from '../context.js';
+import { type AppEnv, type Handler, respond } from '../context.js';
 import type { AppDeps } from '../deps.js';
 import { errors } from '../errors.js';
 import type { WriteContext } from '../resources/descriptors.js';
 import type { ResourceEngine } from '../resources/engine.js';
 import { listJson, oneJson } from '../resources/json.js';
 import type { Workspace } from '../store/workspace.js';
-
-/** Hono takes ownership of a headers object passed to c.body(), so each response gets its own. */
-const jsonType = () => ({ 'content-type': 'application/json' });
 
 type Action = 'list' | 'get' | 'create' | 'replace' | 'update' | 'delete';
 
@@ -70,18 +67,18 @@ export function resourceRoutes(deps: AppDeps, engine: ResourceEngine): Record<st
         case 'list': {
           const url = c.req.url;
           const q = url.indexOf('?');
-          return c.body(listJson(engine.list(ws, resource, op, input, c.req.path, q < 0 ? '' : url.slice(q + 1))), 200, jsonType());
+          return respond(c, listJson(engine.list(ws, resource, op, input, c.req.path, q < 0 ? '' : url.slice(q + 1))), 200);
         }
         case 'get':
-          return c.body(oneJson(engine.get(ws, resource, input.params)), 200, jsonType());
+          return respond(c, oneJson(engine.get(ws, resource, input.params)), 200);
         case 'create':
-          return c.json({ data: await engine.create(ws, resource, op, writeContext(c, ws, deps), input) }, 201);
+          return respond(c, JSON.stringify({ data: await engine.create(ws, resource, op, writeContext(c, ws, deps), input) }), 201);
         case 'replace':
         case 'update':
-          return c.json({ data: await engine.update(ws, resource, op, writeContext(c, ws, deps), input, action === 'update') });
+          return respond(c, JSON.stringify({ data: await engine.update(ws, resource, op, writeContext(c, ws, deps), input, action === 'update') }), 200);
         case 'delete':
           await engine.remove(ws, resource, writeContext(c, ws, deps), input.params);
-          return c.body(null, 204);
+          return respond(c, null, 204, null);
       }
     };
   }
@@ -90,9 +87,11 @@ export function resourceRoutes(deps: AppDeps, engine: ResourceEngine): Record<st
     const { workspace } = ws.data;
     const user = ws.collections.users.get(workspace.owner_id);
     if (!user) throw errors.notFound('user', workspace.owner_id);
-    return c.json({
-      data: { id: user.id, email: user.email, name: user.name, workspace: { id: workspace.id, name: workspace.name } },
-    });
+    return respond(
+      c,
+      JSON.stringify({ data: { id: user.id, email: user.email, name: user.name, workspace: { id: workspace.id, name: workspace.name } } }),
+      200,
+    );
   };
   return handlers;
 }

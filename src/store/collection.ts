@@ -1,4 +1,6 @@
+import { LIMITS } from '../limits.js';
 import { dict, own, type Dict } from './dict.js';
+import { unionOf } from './positions.js';
 import type { ChangeSink } from './transactions.js';
 import type { Rec } from './types.js';
 
@@ -33,6 +35,7 @@ export class View {
   private instantColumns = new Map<string, Float64Array>();
   private valueIndexes = new Map<string, Map<string, number[]>>();
   private wordIndexes = new Map<string, Map<string, number[]>>();
+  private termPositions = new Map<string, readonly number[]>();
 
   constructor(readonly records: readonly Rec[]) {}
 
@@ -78,6 +81,24 @@ export class View {
       this.wordIndexes.set(name, index);
     }
     return index;
+  }
+
+  /**
+   * Ascending positions of the records with a word of the `name` index that contains `term`:
+   * the union over every such word, kept for the next query with that term (at most
+   * LIMITS.searchTermsPerView terms a view, the oldest dropped first).
+   */
+  matching(name: string, term: string, texts: () => readonly string[]): readonly number[] {
+    const key = `${name}\0${term}`;
+    let positions = this.termPositions.get(key);
+    if (!positions) {
+      const lists: number[][] = [];
+      for (const [word, list] of this.words(name, texts)) if (word.includes(term)) lists.push(list);
+      positions = unionOf(lists, this.records.length);
+      if (this.termPositions.size >= LIMITS.searchTermsPerView) this.termPositions.delete(this.termPositions.keys().next().value!);
+      this.termPositions.set(key, positions);
+    }
+    return positions;
   }
 
   column(field: string): readonly unknown[] {

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { Low, Memory } from 'lowdb';
+import type { WorkspaceFiles } from './data-file.js';
 import type { Clock } from '../clock.js';
 import { errors } from '../errors.js';
 import { LIMITS } from '../limits.js';
@@ -11,7 +12,7 @@ import { Workspace } from './workspace.js';
 import { ALL_SCOPES, COLLECTIONS, type ApiKeyRecord, type DbData, type Plan, type WorkspaceData, type WorkspaceInfo } from './types.js';
 
 export interface StoreOptions {
-  /** Persist to this JSON file (lowdb JSONFile, atomic writes); memory only when absent. */
+  /** Persist to this file (a manifest) and one file per workspace beside it (see data-file.ts); memory only when absent. */
   dataFile?: string;
   fixtures: FixtureOptions;
   clock: Clock;
@@ -70,6 +71,8 @@ export class Store {
     private readonly db: Low<DbData>,
     private readonly opts: StoreOptions,
     readonly defaultWorkspaceId: string,
+    /** With --data: told which workspaces a change touched (only those are written). */
+    private readonly files?: WorkspaceFiles,
   ) {
     this.tx = new Transactions(opts.dataFile ? () => db.write() : undefined, (err) => errors.notPersisted(err));
   }
@@ -83,10 +86,12 @@ export class Store {
         workspaces: {},
       });
     let db: Low<DbData>;
+    let files: WorkspaceFiles | undefined;
     if (opts.dataFile) {
       // Loaded only with --data: a start in memory does not pay for it.
       const { openDataFile } = await import('./data-file.js');
       const file = await openDataFile(opts.dataFile, opts.accept ?? (async (d) => d as DbData));
+      files = file.adapter;
       db = new Low<DbData>(file.adapter, initial());
       if (file.data) {
         db.data = normalise(file.data);
@@ -95,7 +100,7 @@ export class Store {
     } else {
       db = new Low<DbData>(new Memory<DbData>(), initial());
     }
-    return new Store(db, opts, defaultWorkspaceId);
+    return new Store(db, opts, defaultWorkspaceId, files);
   }
 
   get apiKeys(): readonly ApiKeyRecord[] {
@@ -159,7 +164,11 @@ export class Store {
         if (!taken(id)) return id;
       }
     };
-    ws = new Workspace(data, nextId, this.tx.record);
+    const record: ChangeSink = (undo, redo) => {
+      this.files?.markDirty(wsId);
+      this.tx.record(undo, redo);
+    };
+    ws = new Workspace(data, nextId, record);
     return ws;
   }
 
@@ -190,6 +199,11 @@ export class Store {
     return this.tx.settled();
   }
 
+  /** Called after every change that landed (the feed's `state` events). */
+  onCommit(listener: (() => void) | undefined): void {
+    this.tx.committed = listener;
+  }
+
   /** Makes a change to the store's own maps, with its undo and redo reported to the transaction. */
   private change(undo: () => void, redo: () => void): void {
     if (!this.tx.active) throw new Error('A store change was made outside a transaction.');
@@ -200,6 +214,7 @@ export class Store {
   /** Swaps the whole state (the built workspaces are dropped: they are rebuilt on use). */
   private replaceAll(data: DbData): void {
     const [before, built] = [this.db.data, this.built];
+    this.files?.markDirty();
     this.change(
       () => {
         this.db.data = before;
@@ -218,6 +233,7 @@ export class Store {
   private setWorkspace(id: string, data: WorkspaceData | undefined): Workspace | undefined {
     const [before, builtBefore] = [own(this.db.data.workspaces, id), this.built.get(id)];
     const after = data && this.wrap(data);
+    this.files?.markDirty(id);
     const put = (d: WorkspaceData | undefined, ws: Workspace | undefined) => {
       if (d) this.db.data.workspaces[id] = d;
       else delete this.db.data.workspaces[id];

@@ -27,6 +27,8 @@ export class Transactions {
   private waiting: Waiting[] = [];
   private writing = false;
   private last: Promise<unknown> = Promise.resolve();
+  /** Called after each transaction that changed something has landed. */
+  committed: (() => void) | undefined;
 
   /**
    * @param persist Starts writing the current state (serialising it before it returns), or
@@ -50,7 +52,9 @@ export class Transactions {
   run<T>(work: () => T): Promise<T> {
     if (!this.persist) {
       try {
-        return Promise.resolve(this.apply(work).result);
+        const { result, steps } = this.apply(work);
+        if (steps.length) this.committed?.();
+        return Promise.resolve(result);
       } catch (err) {
         return Promise.reject(err);
       }
@@ -99,6 +103,7 @@ export class Transactions {
         continue;
       }
       for (const t of applied) for (const step of t.steps) step.redo();
+      if (applied.some((t) => t.steps.length)) this.committed?.();
       for (const t of applied) t.resolve(t.result);
     }
     this.writing = false;

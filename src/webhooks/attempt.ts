@@ -7,6 +7,10 @@ export interface AttemptResult {
   status: number | null;
   error: string | null;
   durationMs: number;
+  /** The signed headers it was sent with (absent when it was never sent). */
+  headers?: Record<string, string>;
+  /** The first bytes of the answer's body (null without an answer). */
+  responseBody?: string | null;
 }
 
 /**
@@ -31,6 +35,7 @@ export function recordAttempt(latest: Rec, result: AttemptResult, retries: reado
         response_status: result.status,
         duration_ms: result.durationMs,
         error: result.error,
+        ...(result.headers ? { headers: result.headers, response_body: result.responseBody ?? null } : {}),
       },
     ],
     updated_at: nowIso,

@@ -1,4 +1,5 @@
 import type { Clock } from '../clock.js';
+import type { Feed } from '../feed.js';
 import { LIMITS } from '../limits.js';
 import type { Logger } from '../logger.js';
 import type { Mutation } from '../resources/engine.js';
@@ -20,6 +21,8 @@ export interface DispatcherOptions extends SenderOptions {
   retries: number[];
   /** The scopes a subscription needs to receive an event. */
   scopesOf: (event: string) => readonly string[];
+  /** Told of every delivery after each attempt, and when one is queued again (GET /_mock/stream). */
+  feed?: Feed;
 }
 
 export interface OutboxCounts {
@@ -210,15 +213,52 @@ export class Dispatcher {
   }
 
   /** Stores an attempt on its delivery, if the delivery is still held and pending. */
-  private record(q: Queue, id: string, result: AttemptResult): Promise<void> {
+  private async record(q: Queue, id: string, result: AttemptResult): Promise<void> {
     const { store, retries, clock } = this.opts;
-    return store.transaction(() => {
+    const saved = await store.transaction(() => {
       // A reset or restore since replaced the workspace: this delivery is no longer held.
-      if (store.current(q.ws.id) !== q.ws) return;
+      if (store.current(q.ws.id) !== q.ws) return undefined;
       const latest = q.ws.collections.deliveries.get(id);
-      if (latest?.status !== 'pending') return;
-      q.ws.collections.deliveries.put(recordAttempt(latest, result, retries, clock.now(), clock.iso()));
+      if (latest?.status !== 'pending') return undefined;
+      const next = recordAttempt(latest, result, retries, clock.now(), clock.iso());
+      q.ws.collections.deliveries.put(next);
+      return next;
     });
+    if (saved) this.tell(q.ws, saved);
+  }
+
+  /** Tells the feed of a delivery as it now stands (after it is stored). */
+  tell(ws: Workspace, delivery: Rec): void {
+    this.opts.feed?.emit('delivery', () => ({ workspace_id: ws.id, delivery }), ws.id);
+  }
+
+  /**
+   * A delivery's event again, to the same subscription, as a new pending delivery (Stripe's
+   * "Resend"; inside the store's transaction, kick after it commits). Undefined when the
+   * subscription is gone or inactive: nothing would send it.
+   */
+  redeliver(ws: Workspace, original: Rec): Rec | undefined {
+    const hook = ws.collections.webhooks.get(String(original.webhook_id));
+    if (!hook?.active) return undefined;
+    const now = this.opts.clock.iso();
+    const q = this.queueOf(ws, hook.id);
+    const full = q.ids.length >= LIMITS.pendingPerEndpoint;
+    const delivery: Rec = {
+      ...original,
+      id: ws.newId('dlv_'),
+      status: full ? 'failed' : 'pending',
+      attempts: 0,
+      response_status: null,
+      error: full ? `Not sent: ${LIMITS.pendingPerEndpoint} deliveries to this endpoint were already pending.` : null,
+      next_attempt_at: full ? null : now,
+      history: [],
+      created_at: now,
+      updated_at: now,
+    };
+    ws.collections.deliveries.put(delivery);
+    if (!full) this.queueUp(q, delivery.id);
+    this.prune(ws);
+    return delivery;
   }
 
   /** After an attempt: the endpoint's next delivery at once if it is due, else a scheduling pass. */

@@ -6,18 +6,27 @@ export class PostError extends Error {}
 export interface PostOptions {
   /** The whole attempt (connect, send, answer) must end within this time. */
   deadlineMs: number;
+  /** Bytes of the answer's body to keep (the rest is drained and dropped). Default 0. */
+  keepBytes?: number;
   agent: http.Agent;
   /** Resolves host names for the connection (and may refuse some). */
   lookup?: http.RequestOptions['lookup'];
 }
 
+export interface PostAnswer {
+  status: number;
+  /** The first `keepBytes` bytes of the answer's body, as text. */
+  excerpt: string;
+}
+
 /**
- * POSTs a body and resolves with the response status (the body is drained and dropped).
+ * POSTs a body and resolves with the response status and the first bytes of its body (the rest
+ * is drained and dropped).
  * node:http with keep-alive agents: measured several times cheaper per delivery than fetch.
  * Never follows redirects. Rejects with a readable reason on a connection failure, or when
  * the deadline passes, however slowly the peer trickles its answer.
  */
-export function post(url: string, headers: Record<string, string>, body: string, opts: PostOptions): Promise<number> {
+export function post(url: string, headers: Record<string, string>, body: string, opts: PostOptions): Promise<PostAnswer> {
   return new Promise((resolve, reject) => {
     let target: URL;
     try {
@@ -43,8 +52,15 @@ export function post(url: string, headers: Record<string, string>, body: string,
         headers: { ...headers, 'content-length': String(Buffer.byteLength(body)) },
       },
       (res) => {
-        res.on('data', () => undefined);
-        res.on('end', () => finish(() => resolve(res.statusCode ?? 0)));
+        const keep = opts.keepBytes ?? 0;
+        const kept: Buffer[] = [];
+        let size = 0;
+        res.on('data', (chunk: Buffer) => {
+          if (size >= keep) return;
+          kept.push(chunk.subarray(0, keep - size));
+          size += Math.min(chunk.length, keep - size);
+        });
+        res.on('end', () => finish(() => resolve({ status: res.statusCode ?? 0, excerpt: Buffer.concat(kept).toString('utf8') })));
         res.on('error', (err) => finish(() => reject(new PostError(`Could not read the answer: ${err.message}.`))));
       },
     );

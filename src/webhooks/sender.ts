@@ -7,7 +7,7 @@ import { VERSION } from '../version.js';
 import { failureOf, type AttemptResult } from './attempt.js';
 import { AgentPool, post } from './post.js';
 import { sign } from './signing.js';
-import type { Listener } from './targets.js';
+import { guardedLookup, type Listener, portOf, reachesSelf } from './targets.js';
 
 export interface SenderOptions {
   clock: Clock;
@@ -20,6 +20,8 @@ export interface SenderOptions {
 /** Sends deliveries, signed; no endpoint shares sockets with another. */
 export class Sender {
   private readonly agents = new AgentPool(LIMITS.attemptsInFlight * 2);
+  /** Whether a URL with a literal address (or a loopback name) reaches this server, per listener: it cannot change while both stay. */
+  private readonly selfReach = new Map<string, boolean>();
 
   constructor(private readonly opts: SenderOptions) {}
 
@@ -34,35 +36,45 @@ export class Sender {
     const t0 = performance.now();
     let status: number | null = null;
     let error: string | null = null;
+    let headers: Record<string, string> | undefined;
+    let responseBody: string | null = null;
     try {
       const target = new URL(url);
       // Names are checked when they resolve (guardedLookup); addresses and loopback names here.
-      const { guardedLookup, portOf, reachesSelf } = await import('./targets.js');
       const literal = isIP(target.hostname.replace(/^\[|\]$/g, '')) || isLoopbackHost(target.hostname);
-      if (literal && (await reachesSelf(url, this.opts.listener()))) throw new Error('Not sent: the URL reaches this server itself.');
+      if (literal && (await this.reachesSelf(url))) throw new Error('Not sent: the URL reaches this server itself.');
       const body = JSON.stringify(d.payload);
       const timestamp = Math.floor(clock.now() / 1000);
-      status = await post(
-        url,
-        {
-          'content-type': 'application/json',
-          'user-agent': `commflow-mock/${VERSION} (webhooks)`,
-          'webhook-id': String(d.event_id),
-          'webhook-timestamp': String(timestamp),
-          'webhook-signature': sign(String(hook.secret), String(d.event_id), timestamp, body),
-        },
-        body,
-        {
-          deadlineMs: timeoutMs,
-          agent: this.agents.for(`${endpoint} ${target.origin}`, target.protocol),
-          lookup: guardedLookup(this.opts.listener, portOf(target)) as never,
-        },
-      );
+      headers = {
+        'webhook-id': String(d.event_id),
+        'webhook-timestamp': String(timestamp),
+        'webhook-signature': sign(String(hook.secret), String(d.event_id), timestamp, body),
+      };
+      const answer = await post(url, { 'content-type': 'application/json', 'user-agent': `commflow-mock/${VERSION} (webhooks)`, ...headers }, body, {
+        deadlineMs: timeoutMs,
+        keepBytes: LIMITS.webhookResponseBytes,
+        agent: this.agents.for(`${endpoint} ${target.origin}`, target.protocol),
+        lookup: guardedLookup(this.opts.listener, portOf(target)) as never,
+      });
+      status = answer.status;
+      responseBody = answer.excerpt;
       error = failureOf(status);
     } catch (err) {
       error = (err as Error).message;
     }
-    return { attemptedAt, status, error, durationMs: Math.round((performance.now() - t0) * 1000) / 1000 };
+    return { attemptedAt, status, error, durationMs: Math.round((performance.now() - t0) * 1000) / 1000, ...(headers ? { headers, responseBody } : {}) };
+  }
+
+  private async reachesSelf(url: string): Promise<boolean> {
+    const listener = this.opts.listener();
+    const key = `${listener?.host} ${listener?.port} ${url}`;
+    let verdict = this.selfReach.get(key);
+    if (verdict === undefined) {
+      verdict = await reachesSelf(url, listener);
+      if (this.selfReach.size >= LIMITS.attemptsInFlight * 4) this.selfReach.clear();
+      this.selfReach.set(key, verdict);
+    }
+    return verdict;
   }
 
   /** Closes every kept-alive socket. */

@@ -32,6 +32,8 @@ describe.skipIf(noBrowser)('the /docs playground in Chromium', () => {
         if (!req.url().startsWith(mock.url) && !req.url().startsWith('data:')) outside.push(req.url());
       });
       await page.goto(`${mock.url}/docs`);
+      // The playground links the live inspector.
+      expect(await page.locator('a[href="/_mock/ui"]').textContent()).toBe('live inspector');
       const op = page.locator('#operations-Tickets-listTickets');
       expect(await executeShown(op)).toBe('200');
       expect(await op.locator('.live-responses-table .microlight').first().textContent()).toContain('"total_count"');
@@ -100,7 +102,7 @@ describe.skipIf(noBrowser)('the /docs playground in Chromium', () => {
     }
   });
 
-  it('presses Execute on every operation with what it pre-fills, and gets its documented success', { timeout: 240_000 }, async () => {
+  it('presses Execute on every operation with what it pre-fills, and gets its documented success', { timeout: 360_000 }, async () => {
     const mock = await createMockServer({ port: 0, logLevel: 'silent' });
     const browser = await launchChromium();
     try {
@@ -113,7 +115,13 @@ describe.skipIf(noBrowser)('the /docs playground in Chromium', () => {
         const block = page.locator(`#operations-${op.tag.replace(/ /g, '_')}-${op.id}`);
         await openForTrying(block);
         // The fixtures hold no webhook and workspace ids are random: the playground pre-fills the ones created earlier.
-        const created = op.template.startsWith('/v1/webhooks/') ? ids.webhook : op.template.startsWith('/_mock/workspaces/') ? ids.workspace : undefined;
+        const created = op.template.startsWith('/v1/webhooks/')
+          ? ids.webhook
+          : op.template.startsWith('/_mock/workspaces/')
+            ? ids.workspace
+            : op.template.startsWith('/_mock/webhooks/deliveries/')
+              ? ids.delivery
+              : undefined;
         if (created) expect(await block.locator('tr[data-param-name="id"] input').inputValue(), op.id).toBe(created);
         const pattern = new RegExp(`^${op.template.replace(/\{[^}]+\}/g, '[^/]+')}$`);
         const answered = page.waitForResponse((r) => r.request().method() === op.method.toUpperCase() && pattern.test(new URL(r.url()).pathname), {
@@ -127,6 +135,7 @@ describe.skipIf(noBrowser)('the /docs playground in Chromium', () => {
           failures.push(`${op.id} ${op.method.toUpperCase()} ${res.url()} → ${res.status()} ${(await res.text().catch(() => '')).slice(0, 200)}`);
         if (op.id === 'createWebhook') ids.webhook = (await res.json()).data.id;
         if (op.id === 'mockCreateWorkspace') ids.workspace = (await res.json()).data.workspace.id;
+        if (op.id === 'mockListDeliveries') ids.delivery = (await res.json()).data[0]?.id;
         await block.locator('.opblock-summary').click();
       }
       expect(failures).toEqual([]);

@@ -51,7 +51,7 @@ export async function harness(options: BuildOptions = {}): Promise<Harness> {
     const type = res.headers.get('content-type') ?? '';
     let parsed: unknown = null;
     if (type.includes('json')) parsed = JSON.parse(text);
-    else if (type.includes('text/html')) parsed = text;
+    else if (type.includes('text/html') || type.includes('text/event-stream')) parsed = text;
     else if (res.status >= 400) throw new Error(`${method} ${path} → ${res.status} with non-JSON body: ${text.slice(0, 200)}`);
     // A 5xx other than 500 only when the request asked for it (Prefer: code=503).
     const prefer = Object.entries(headers).find(([name]) => name.toLowerCase() === 'prefer')?.[1] ?? '';

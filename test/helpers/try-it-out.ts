@@ -19,12 +19,15 @@ export interface TryOut {
 export interface CreatedIds {
   webhook?: string;
   workspace?: string;
+  /** The newest delivery `GET /_mock/webhooks/deliveries` listed. */
+  delivery?: string;
 }
 
 /**
  * The order in which pressing Execute on every operation works on a fresh server: the /v1 reads
- * and writes in the spec's order, then its deletes, then the control plane with each record made
- * before it is used or removed, the default live key revoked and everything reset last.
+ * and writes in the spec's order (the inspector's endpoints once a subscription exists), then the /v1 deletes, then the control
+ * plane with each record made before it is used or removed, the default live key revoked and
+ * everything reset last.
  */
 const AFTER_V1 = [
   'mockHealth',
@@ -40,9 +43,7 @@ const AFTER_V1 = [
   'mockListRequests',
   'mockVerifyRequests',
   'mockClearRequests',
-  'mockListDeliveries',
   'mockFlushWebhooks',
-  'mockFireEvent',
   'mockListWorkspaces',
   'mockCreateWorkspace',
   'mockDeleteWorkspace',
@@ -63,6 +64,25 @@ const AFTER_V1 = [
   'mockGetScenario',
   'mockRevokeApiKey',
   'mockReset',
+];
+
+/**
+ * The inspector's endpoints, right after the subscription is created (before it is paused): the
+ * journal holds req_1, and the subscription (to ticket.created) takes an event, whose delivery is
+ * then listed, sent again and checked.
+ */
+const AFTER_CREATE_WEBHOOK = [
+  'mockUi',
+  'mockStream',
+  'mockGetRequest',
+  'mockReplayRequest',
+  'mockStats',
+  'mockListRateLimits',
+  'mockListWebhooks',
+  'mockFireEvent',
+  'mockListDeliveries',
+  'mockRedeliverWebhook',
+  'mockVerifyWebhook',
 ];
 
 function exampleOf(spec: Spec, param: JsonObject): unknown {
@@ -118,18 +138,28 @@ export function tryOutOrder(spec: Spec): TryOut[] {
           template.replace(/\{([^}]+)\}/g, (_m, name: string) => {
             if (name === 'id' && template.startsWith('/v1/webhooks/') && ids.webhook) return ids.webhook;
             if (name === 'id' && template.startsWith('/_mock/workspaces/') && ids.workspace) return ids.workspace;
+            if (name === 'id' && template.startsWith('/_mock/webhooks/deliveries/') && ids.delivery) return ids.delivery;
             return encodeURIComponent(pathValues.get(name)!);
           }),
       });
     }
   }
   const v1 = all.filter((op) => op.template.startsWith('/v1/'));
-  const rest = AFTER_V1.map((id) => {
-    const op = all.find((o) => o.id === id);
-    if (!op) throw new Error(`${id} is not in openapi.yaml`);
-    return op;
-  });
-  const ordered = [...v1.filter((op) => op.method !== 'delete'), ...v1.filter((op) => op.method === 'delete'), ...rest];
+  const named = (ids: string[]) =>
+    ids.map((id) => {
+      const op = all.find((o) => o.id === id);
+      if (!op) throw new Error(`${id} is not in openapi.yaml`);
+      return op;
+    });
+  const writes = v1.filter((op) => op.method !== 'delete');
+  const hooked = writes.findIndex((op) => op.id === 'createWebhook') + 1;
+  const ordered = [
+    ...writes.slice(0, hooked),
+    ...named(AFTER_CREATE_WEBHOOK),
+    ...writes.slice(hooked),
+    ...v1.filter((op) => op.method === 'delete'),
+    ...named(AFTER_V1),
+  ];
   const missing = all.filter((op) => !ordered.includes(op)).map((op) => op.id);
   if (missing.length) throw new Error(`operations without a place in the try-it-out order: ${missing.join(', ')}`);
   return ordered;

@@ -58,7 +58,7 @@ function record(ctx: ScenarioContext, r: Req): void {
     duration: r.took ?? 2,
     workspace: r.workspace === undefined ? 'ws_a' : r.workspace,
     started: r.at,
-    ...(r.fault ? { fault: { id: r.fault, dropped: false } } : {}),
+    ...(r.fault ? { fault: r.fault } : {}),
   };
   ctx.journal.record(raw);
 }

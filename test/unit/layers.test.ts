@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
  * A new file goes where its folder is; a new folder needs a floor here.
  */
 const FLOORS: string[][] = [
-  ['errors.ts', 'clock.ts', 'logger.ts', 'version.ts', 'limits.ts', 'loopback.ts', 'text-match.ts'],
+  ['errors.ts', 'clock.ts', 'logger.ts', 'version.ts', 'limits.ts', 'loopback.ts', 'text-match.ts', 'feed.ts'],
   ['openapi/'],
   ['store/'],
   ['config.ts', 'context.ts'],
@@ -19,6 +19,7 @@ const FLOORS: string[][] = [
   ['conformance/'],
   ['deps.ts'],
   ['control.ts'],
+  ['inspector/'],
   ['routes/'],
   ['app.ts'],
   ['server.ts'],
@@ -29,7 +30,7 @@ const SRC = fileURLToPath(new URL('../../src/', import.meta.url));
 
 function files(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
-    e.isDirectory() ? files(join(dir, e.name)) : e.name.endsWith('.ts') ? [join(dir, e.name)] : [],
+    e.isDirectory() ? files(join(dir, e.name)) : /\.tsx?$/.test(e.name) ? [join(dir, e.name)] : [],
   );
 }
 
@@ -44,7 +45,11 @@ const floorOf = (file: string): number => {
 function importsOf(file: string): string[] {
   const text = readFileSync(file, 'utf8');
   const specs = [...text.matchAll(/(?:^import\s[^;]*?from\s+|^export\s[^;]*?from\s+|import\()\s*['"](\.[^'"]+)['"]/gm)].map((m) => m[1]!);
-  return specs.map((s) => resolve(dirname(file), s.replace(/\.js$/, '.ts')));
+  // `./page.js` is page.ts or page.tsx (JSX), whichever exists.
+  return specs.map((s) => {
+    const base = resolve(dirname(file), s.replace(/\.js$/, ''));
+    return existsSync(`${base}.tsx`) ? `${base}.tsx` : `${base}.ts`;
+  });
 }
 
 const all = files(SRC);

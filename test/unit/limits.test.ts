@@ -31,12 +31,19 @@ const ROWS: Record<keyof typeof LIMITS, [row: string, value: string]> = {
   verifyBodyBytes: ['request verification', `a body matcher of ${size(LIMITS.verifyBodyBytes)}`],
   validatedUrls: ['validated URLs remembered', n(LIMITS.validatedUrls)],
   validatedUrlBytes: ['validated URLs remembered', `up to ${n(LIMITS.validatedUrlBytes)} bytes`],
+  searchTermsPerView: ['search terms remembered', `${n(LIMITS.searchTermsPerView)} per sorted view`],
   journalBodyBytes: ['request journal', `${size(LIMITS.journalBodyBytes)} of each body`],
   journalBytes: ['request journal', size(LIMITS.journalBytes)],
   headersTimeoutMs: ['request headers', `within ${LIMITS.headersTimeoutMs / 1000} s`],
   requestTimeoutMs: ['whole request, body included', `within ${LIMITS.requestTimeoutMs / 1000} s`],
   idleTimeoutMs: ['connection idle, nothing in flight', `after ${LIMITS.idleTimeoutMs / 1000} s`],
   shutdownGraceMs: ['graceful stop', `${LIMITS.shutdownGraceMs / 1000} s`],
+  streams: ['open streams (`GET /_mock/stream`, an inspector tab is one)', `${n(LIMITS.streams)} at once`],
+  streamBufferBytes: ['events waiting for a slow stream reader', size(LIMITS.streamBufferBytes)],
+  streamStallMs: ['events waiting for a slow stream reader', `closed after ${LIMITS.streamStallMs / 1000} s behind`],
+  streamHeartbeatMs: ['stream heartbeat', `every ${LIMITS.streamHeartbeatMs / 1000} s`],
+  streamStateMs: ['stream `state` events', `one per ${n(LIMITS.streamStateMs)} ms`],
+  webhookResponseBytes: ['webhook answer kept per attempt', `first ${n(LIMITS.webhookResponseBytes)} bytes`],
 };
 
 function row(label: string): string {

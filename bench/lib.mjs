@@ -1,0 +1,75 @@
+// Helpers shared by the benchmark's parts: servers in their own processes, load, timings.
+import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import autocannon from 'autocannon';
+
+export const CLI = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
+export const BASELINE = fileURLToPath(new URL('./baseline.mjs', import.meta.url));
+export const RECEIVER = fileURLToPath(new URL('./receiver.mjs', import.meta.url));
+export const AUTH = { authorization: 'Bearer sk_test_commflow' };
+export const DURATION = Number(process.env.BENCH_DURATION ?? 5);
+export const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 10);
+/** The mock's arguments for a benchmark run (a load test is far over any plan's limit). */
+export const mockArgs = (...extra) => [CLI, '--port', '0', '--log-level', 'silent', '--no-rate-limit', ...extra];
+
+const children = new Set();
+process.once('exit', () => {
+  for (const child of children) child.kill('SIGKILL');
+});
+
+/** Spawns a server and resolves once its output matches `ready` (by default: the first URL it prints, as `url`). */
+export function start(args, ready = /(http:\/\/[\d.]+:\d+\S*)/) {
+  const t0 = performance.now();
+  const proc = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'] });
+  children.add(proc);
+  proc.once('exit', () => children.delete(proc));
+  return new Promise((resolve, reject) => {
+    let out = '';
+    const onData = (c) => {
+      out += c;
+      const m = ready.exec(out);
+      if (m) {
+        proc.stdout.off('data', onData);
+        resolve({ proc, url: m[1], t0, output: () => out });
+      }
+    };
+    proc.stdout.on('data', onData);
+    proc.once('exit', (code) => reject(new Error(`server exited with ${code}: ${out}`)));
+  });
+}
+
+export function stop(proc) {
+  return new Promise((resolve) => {
+    if (proc.exitCode !== null) return resolve();
+    proc.once('exit', resolve);
+    proc.kill('SIGTERM');
+  });
+}
+
+export async function firstOk(url, headers = {}) {
+  for (;;) {
+    try {
+      const res = await fetch(url, { headers });
+      await res.arrayBuffer();
+      if (res.status === 200) return;
+    } catch {}
+    await new Promise((r) => setTimeout(r, 2));
+  }
+}
+
+/** Resident memory of a process now and at its peak, in MB. */
+export function rssMb(pid) {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kb = (name) => Number(new RegExp(`${name}:\\s+(\\d+)`).exec(status)?.[1] ?? 0);
+  return { now: Math.round(kb('VmRSS') / 1024), peak: Math.round(kb('VmHWM') / 1024) };
+}
+
+export async function load(url, opts = {}) {
+  const result = await autocannon({ url, connections: CONNECTIONS, duration: DURATION, ...opts });
+  return { rps: Math.round(result.requests.average), p50: result.latency.p50, p99: result.latency.p99, non2xx: result.non2xx, errors: result.errors };
+}
+
+export const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+export const pad = (s, n) => String(s).padEnd(n);
+export const ratio = (a, b) => Number((a / b).toFixed(2));
