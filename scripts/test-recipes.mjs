@@ -18,7 +18,7 @@ const PROJECTS = {
   'in-process': { cmd: ['node', 'main.mjs'], expect: /^200$/m },
   commonjs: { cmd: ['node', 'main.js'], expect: /^200$/m },
   webhooks: { cmd: ['node', 'receiver.mjs'], expect: /\[ 'ticket\.created: Printer on fire' \]/ },
-  vitest: { cmd: ['npx', 'vitest', 'run'], expect: /Tests\s+1 passed \(1\)/ },
+  vitest: { cmd: ['npx', 'vitest', 'run'], expect: /Tests\s+2 passed \(2\)/ },
   jest: { cmd: ['npx', 'jest'], expect: /Tests:\s+1 passed, 1 total/ },
 };
 

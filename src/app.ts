@@ -9,6 +9,7 @@ import { authenticate } from './middleware/auth.js';
 import { BodyBudget, closeAfterAnswer, mustClose, readBody } from './middleware/body.js';
 import { LIMITS } from './limits.js';
 import { injectFaults } from './middleware/faults.js';
+import { tapScenarios } from './middleware/scenario-tap.js';
 import { sameOriginOnly } from './middleware/same-origin.js';
 import { journal } from './middleware/journal.js';
 import { logRequests } from './middleware/request-log.js';
@@ -18,6 +19,7 @@ import { latency } from './middleware/latency.js';
 import { validate } from './middleware/validate.js';
 import { routeNotFound } from './openapi/messages.js';
 import type { Operation } from './openapi/operations.js';
+import { conformanceRoutes } from './routes/conformance.js';
 import { controlRoutes } from './routes/control.js';
 import { registerDocs } from './routes/docs.js';
 import { inspectorRoutes } from './routes/inspector.js';
@@ -28,10 +30,11 @@ import type { Plan } from './store/types.js';
 
 /**
  * The steps of each operation, in one fixed order: journal → rate limit → faults → admin token →
- * auth + scopes → body → validation (openapi-backend) → Prefer → handler. Each route keeps only
- * the steps it needs (every layer costs a dispatch per request). The body is read after the
- * credentials are checked (never for a request that will be refused anyway), within the body
- * limit and the budget of bodies in flight; a body nobody read closes its connection.
+ * auth + scopes → scenario tap → body → the workspace's faults → validation (openapi-backend) →
+ * Prefer → handler. Each route keeps only the steps it needs (every layer costs a dispatch per
+ * request). The body is read after the credentials are checked (never for a request that will be
+ * refused anyway), within the body limit and the budget of bodies in flight; a body nobody read
+ * closes its connection.
  */
 function pipeline(deps: AppDeps): (op: Operation) => MiddlewareHandler<AppEnv>[] {
   // Two budgets: bodies of authenticated /v1 requests, and bodies of the routes anyone may call
@@ -50,6 +53,10 @@ function pipeline(deps: AppDeps): (op: Operation) => MiddlewareHandler<AppEnv>[]
     rateLimit({ limiter: deps.limiter, bucketOf: (token) => rateBucketOf(deps, token), defaultPlan: deps.config.plan, enforce: deps.config.rateLimit }),
   ];
   const faults = injectFaults(deps.faults, deps.sleep);
+  // After authentication, an armed scenario's tap; once the body is read (so the journal shows
+  // it), the fault rules of the caller's workspace.
+  const tap = tapScenarios(deps.taps);
+  const workspaceFaults = injectFaults(deps.faults, deps.sleep, 'scoped');
   const sameOrigin = sameOriginOnly(() => deps.listener);
   const admin = [sameOrigin, ...(deps.config.adminToken ? [adminToken(deps.config.adminToken)] : [])];
   // Health is open to all; the inspector's page holds no data and asks for the admin token itself.
@@ -74,7 +81,8 @@ function pipeline(deps: AppDeps): (op: Operation) => MiddlewareHandler<AppEnv>[]
     // OAuth endpoints find their client credentials in the body: it is read first there.
     if (op.protocol === 'oauth') return [select, ...body, faults];
     if (!op.public) return [select, ...guards(op.id), ...body, check];
-    return [select, ...limit, faults, ...(op.authenticated ? [auth] : []), ...body, check, prefer];
+    if (!op.authenticated) return [select, ...limit, faults, ...body, check, prefer];
+    return [select, ...limit, faults, auth, tap, ...body, workspaceFaults, check, prefer];
   };
 }
 
@@ -107,6 +115,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
     ...inspector.handlers,
     ...resourceRoutes(deps, deps.engine),
     ...controlRoutes(deps),
+    ...conformanceRoutes(deps),
     ...workspaceRoutes(deps, snapshots),
     ...oauthRoutes(deps),
   };

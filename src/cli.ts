@@ -33,6 +33,10 @@ async function main(): Promise<void> {
     process.stdout.write(`${VERSION}\n`);
     return;
   }
+  if (parsed.kind === 'scenarios') {
+    process.stdout.write(`${(await import('./conformance/catalogue.js')).catalogueText()}\n`);
+    return;
+  }
   const { config } = parsed;
   // A last line of defence: a promise rejected with nobody listening is logged, never fatal.
   // Every path is meant to handle its failures; the test suites fail on this line.

@@ -257,7 +257,10 @@ function convert(flag: Flag, raw: string, source: string): unknown {
   }
 }
 
-export type ParsedArgs = { kind: 'run'; config: Config } | { kind: 'help' } | { kind: 'version' };
+export type ParsedArgs = { kind: 'run'; config: Config } | { kind: 'help' } | { kind: 'version' } | { kind: 'scenarios' };
+
+/** Commands besides serving (the default): `commflow-mock scenarios` prints the conformance catalogue. */
+const COMMANDS = ['scenarios'] as const;
 
 /**
  * `--seed -1` → `--seed=-1`. parseArgs takes a value that starts with a dash for an option
@@ -286,11 +289,12 @@ function joinDashValues(argv: string[]): string[] {
 /** Flags override environment variables, which override defaults. Pure: no process access. */
 export function parseConfig(argv: string[], env: Record<string, string | undefined>): ParsedArgs {
   let values: Record<string, unknown>;
+  let positionals: string[];
   try {
-    ({ values } = parseArgs({
+    ({ values, positionals } = parseArgs({
       args: joinDashValues(argv),
       strict: true,
-      allowPositionals: false,
+      allowPositionals: true,
       options: {
         ...Object.fromEntries(
           FLAGS.map((f) => [
@@ -311,6 +315,14 @@ export function parseConfig(argv: string[], env: Record<string, string | undefin
   }
   if (values.help) return { kind: 'help' };
   if (values.version) return { kind: 'version' };
+  const [command, ...extra] = positionals;
+  if (command !== undefined) {
+    if (!(COMMANDS as readonly string[]).includes(command)) {
+      throw new ConfigError(`Unknown command '${command}': commflow-mock takes options, or the command ${COMMANDS.join(', ')}.`);
+    }
+    if (extra.length) throw new ConfigError(`Unexpected argument '${extra[0]}' after '${command}'.`);
+    return { kind: 'scenarios' };
+  }
   const config: Config = { ...defaults };
   for (const flag of FLAGS) {
     const fromFlag = values[flag.flag];
@@ -334,6 +346,7 @@ export function helpText(version: string): string {
     `commflow-mock ${version}: a local, stateful, spec-validated CommFlow API sandbox`,
     '',
     'Usage: commflow-mock [options]',
+    '       commflow-mock scenarios     Print the SDK conformance scenarios (POST /_mock/scenarios arms one)',
     '',
     'Options:',
     ...rows,

@@ -26,6 +26,7 @@ export async function resetAll(deps: AppDeps): Promise<void> {
   deps.limiter.reset();
   deps.dispatcher.clear();
   deps.oauth.reset();
+  deps.scenarios.clear();
 }
 
 /** One workspace back to its fixtures (its keys stay valid); false if there is no such workspace. */
@@ -41,6 +42,7 @@ export async function resetWorkspace(deps: AppDeps, id: string): Promise<boolean
   if (!replaced) return false;
   deps.journal.clear(id);
   deps.dispatcher.clear(id);
+  deps.scenarios.clear(id);
   return true;
 }
 

@@ -2,6 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { ApiKeys } from './auth/keys.js';
 import { OAuthServer } from './auth/oauth.js';
 import { createClock, type Clock, type Sleep } from './clock.js';
+import type { ScenarioBook } from './conformance/book.js';
 import { DEFAULT_FIXTURES, defaults, type Config } from './config.js';
 import { Feed } from './feed.js';
 import { LIMITS } from './limits.js';
@@ -9,6 +10,7 @@ import { createLogger, type Logger } from './logger.js';
 import { FaultRules } from './middleware/fault-rules.js';
 import { Journal } from './middleware/journal-log.js';
 import { RateLimiter } from './middleware/rate-windows.js';
+import { ScenarioTaps } from './middleware/scenario-tap.js';
 import { buildOperations, type Operation } from './openapi/operations.js';
 import { loadSpec, type Spec } from './openapi/spec.js';
 import { createValidator, type Validator } from './openapi/validator.js';
@@ -44,6 +46,16 @@ export interface AppDeps {
   connectionTimeouts: ConnectionTimeouts;
   /** What happens, for GET /_mock/stream and the inspector (costs a size check while nobody watches). */
   feed: Feed;
+  /** The taps of armed conformance scenarios, one per workspace (the pipeline checks them after auth). */
+  taps: ScenarioTaps;
+  /** The conformance scenarios (src/conformance/), loaded on first use. */
+  scenarios: Scenarios;
+}
+
+/** The scenario book, loaded by the first request that needs it; `clear` does nothing before that. */
+export interface Scenarios {
+  book(): Promise<ScenarioBook>;
+  clear(workspaceId?: string): void;
 }
 
 export interface BuildOptions extends Partial<Config> {
@@ -119,6 +131,21 @@ export async function buildDeps(options: BuildOptions = {}): Promise<AppDeps> {
     },
     maxRecords: config.maxRecords + (config.fixturesScale ?? 0),
   });
+  const taps = new ScenarioTaps();
+  const journal = new Journal({ entries: config.journalSize, bytes: LIMITS.journalBytes }, feed);
+  const faults = new FaultRules(clock, config.seed);
+  const oauth = new OAuthServer(clock, store.defaultWorkspaceId, (id) => store.has(id));
+  let book: Promise<ScenarioBook> | undefined;
+  let loaded: ScenarioBook | undefined;
+  const scenarios: Scenarios = {
+    book: () =>
+      (book ??= import('./conformance/book.js').then(({ ScenarioBook }) => {
+        const sender = { clock, timeoutMs: config.webhookTimeout, listener };
+        loaded = new ScenarioBook({ journal, faults, taps, oauth, clock, store, logger, sender }, store.defaultWorkspaceId);
+        return loaded;
+      })),
+    clear: (workspaceId) => loaded?.clear(workspaceId),
+  };
   deps = {
     config,
     spec,
@@ -129,12 +156,12 @@ export async function buildDeps(options: BuildOptions = {}): Promise<AppDeps> {
     keys: new ApiKeys(store, clock, config.plan),
     logger,
     startedAt,
-    journal: new Journal({ entries: config.journalSize, bytes: LIMITS.journalBytes }, feed),
-    faults: new FaultRules(clock, config.seed),
+    journal,
+    faults,
     limiter: new RateLimiter(clock),
     engine,
     dispatcher,
-    oauth: new OAuthServer(clock, store.defaultWorkspaceId, (id) => store.has(id)),
+    oauth,
     listener: undefined,
     sleep: options.sleep ?? sleep,
     connectionTimeouts: {
@@ -144,6 +171,8 @@ export async function buildDeps(options: BuildOptions = {}): Promise<AppDeps> {
       ...stripUndefined(options.connectionTimeouts ?? {}),
     },
     feed,
+    taps,
+    scenarios,
   };
   // Deliveries a previous run left pending (with --data) go out again: at-least-once.
   for (const id of store.storedWorkspaceIds()) {

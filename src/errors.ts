@@ -197,9 +197,10 @@ export const errors = {
   incompleteRequest: () => new ApiError(400, 'invalid_request_error', 'incomplete_request', 'The connection closed before the request body was complete.'),
   internal: () => new ApiError(500, 'api_error', 'internal_error', 'An unexpected error occurred.'),
   /** An error asked for on purpose (Prefer header, fault rule), in the status's usual type and code. */
-  simulated: (status: number, message: string, type?: ErrorType) => {
+  simulated: (status: number, message: string, type?: ErrorType, retryAfter?: number) => {
     const [usualType, code] = BY_STATUS[status] ?? ['api_error', 'internal_error'];
-    const headers: Record<string, string> = status === 429 ? { 'Retry-After': '1' } : {};
+    const seconds = retryAfter ?? (status === 429 ? 1 : undefined);
+    const headers: Record<string, string> = seconds === undefined ? {} : { 'Retry-After': String(seconds) };
     return new ApiError(status as ContentfulStatusCode, type ?? usualType, code, message, null, headers);
   },
 };

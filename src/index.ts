@@ -1,7 +1,10 @@
 export { createApp } from './app.js';
 export { buildDeps, type BuildOptions } from './deps.js';
 export { startServer, startServer as createMockServer } from './server.js';
-export type { MockServer, Snapshot } from './server.js';
+export type { MockServer, ScenarioRun, Snapshot } from './server.js';
+export type { CountExpectation, NearMiss, RequestMatcher, VerifyInput, VerifyResult } from './conformance/verify.js';
+export type { ScenarioView } from './conformance/book.js';
+export type { Check as ScenarioCheck } from './conformance/context.js';
 export type { JournalEntry, JournalQuery } from './middleware/journal-log.js';
 export type { Config } from './config.js';
 export type { Clock } from './clock.js';

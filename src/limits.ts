@@ -35,6 +35,14 @@ export const LIMITS = {
   oauthFailuresPerMinute: 60,
   /** Fault rules active at once. */
   faultRules: 100,
+  /** Conformance scenarios held, armed and ended together; the oldest ended ones go first. */
+  scenarios: 1_000,
+  /** List requests one pagination scenario notes (the rest are not graded, and it says so). */
+  scenarioObservations: 1_000,
+  /** Bytes the armed scenarios' notes (their URLs) may hold together; an ended scenario keeps only its verdict. */
+  scenarioObservationBytes: 8 * 1024 * 1024,
+  /** Bytes of a verification's body matcher (the journal keeps no more of any body). */
+  verifyBodyBytes: 8 * 1024,
   /** Validated URLs remembered (body-less requests; the least recently added go first). */
   validatedUrls: 2_048,
   /** Longest URL whose validation is remembered. */

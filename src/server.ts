@@ -8,6 +8,8 @@ import { createWorkspace, exportState, importState, listDeliveries, resetAll, re
 import { buildDeps, type AppDeps, type BuildOptions } from './deps.js';
 import { errors } from './errors.js';
 import { LIMITS } from './limits.js';
+import type { ScenarioView } from './conformance/book.js';
+import type { CountExpectation, VerifyInput, VerifyResult } from './conformance/verify.js';
 import type { JournalEntry, JournalQuery } from './middleware/journal-log.js';
 import { DEFAULT_KEYS } from './store/store.js';
 import type { DbData as Snapshot } from './store/types.js';
@@ -29,6 +31,14 @@ export interface MockServer {
   restore(snapshot: Snapshot): Promise<void>;
   /** The request journal, newest first. */
   requests(query?: JournalQuery): JournalEntry[];
+  /**
+   * Resolves when the journal holds as many requests matching as expected (`count`: a number is
+   * `times`; default at least 1) in the workspace (`workspace_id`, default the default one);
+   * rejects with an AssertionError whose message names the closest requests and what differed.
+   */
+  verify(matcher: VerifyInput, count?: number | CountExpectation): Promise<VerifyResult>;
+  /** Arms a conformance scenario for a workspace; `result()` grades it, `assertPassed()` rejects with the failed checks. */
+  scenario(name: string, options?: { workspaceId?: string; options?: Record<string, number | string> }): Promise<ScenarioRun>;
   /** Webhook deliveries with their attempts, newest first. */
   deliveries(workspaceId?: string): Promise<Record<string, unknown>[]>;
   /** Waits until no webhook delivery is due (advancing the clock over retries if asked). */
@@ -41,6 +51,15 @@ export interface MockServer {
   webhooks: { id: string; url: string; secret: string }[];
   /** The listening `node:http` server (to watch its connections, say). */
   server: Server;
+}
+
+/** An armed conformance scenario, in process. */
+export interface ScenarioRun {
+  id: string;
+  /** The verdict now: `pending` until the client met the scenario, then `passed` or `failed` with its checks. */
+  result(): Promise<ScenarioView>;
+  /** The verdict, or an AssertionError listing the checks that failed (or saying it is still pending). */
+  assertPassed(): Promise<ScenarioView>;
 }
 
 /** A snapshot of some workspaces (not the default one) restores only those. */
@@ -96,6 +115,33 @@ export async function startServer(options: BuildOptions = {}): Promise<MockServe
       await importState(deps, structuredClone(snapshot), !snapshotIsPartial(snapshot, deps));
     },
     requests: (query) => deps.journal.list(query),
+    verify: async (matcher, count) => {
+      const { verifyInWorkspace } = await import('./conformance/verify.js');
+      const result = verifyInWorkspace(deps.journal, deps.store, { ...matcher, ...(typeof count === 'number' ? { times: count } : count) });
+      if (!result.passed) throw new (await import('node:assert')).AssertionError({ message: result.message });
+      return result;
+    },
+    scenario: async (name, options = {}) => {
+      const book = await deps.scenarios.book();
+      const { id } = await book.arm({ name, workspace_id: options.workspaceId, options: options.options });
+      const result = async () => {
+        const view = book.view(id);
+        if (!view) throw new Error(`Scenario ${id} is no longer held (its workspace was reset or deleted).`);
+        return view;
+      };
+      return {
+        id,
+        result,
+        assertPassed: async () => {
+          const view = await result();
+          if (view.status !== 'passed') {
+            const [{ AssertionError }, { scenarioReport }] = await Promise.all([import('node:assert'), import('./conformance/report.js')]);
+            throw new AssertionError({ message: scenarioReport(view) });
+          }
+          return view;
+        },
+      };
+    },
     deliveries: (workspaceId) => listDeliveries(deps, workspaceId),
     flush: async (options) => {
       await deps.dispatcher.flush(options);

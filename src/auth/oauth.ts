@@ -330,6 +330,14 @@ export class OAuthServer {
     };
   }
 
+  /** Makes an access token expire now on the mock clock (a conformance scenario's surprise); false if it is not a live one. */
+  expireAccess(token: string): boolean {
+    const t = this.tokens.get(token);
+    if (t?.kind !== 'access' || t.revoked || (t.expires !== null && t.expires <= this.clock.now())) return false;
+    t.expires = this.clock.now();
+    return true;
+  }
+
   /** An access token as a /v1 credential: the token, or why it is not usable. */
   access(token: string): { token: OAuthToken } | { problem: 'expired' | 'revoked' } | undefined {
     const t = this.tokens.get(token);

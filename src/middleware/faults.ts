@@ -6,11 +6,16 @@ import type { FaultRules } from './fault-rules.js';
 
 /**
  * Applies the first matching fault rule: waits, drops the connection, or throws an error in
- * the envelope. With no rule it costs one size check.
+ * the envelope. With no rule it costs one size check. `global` rules run before authentication
+ * on every /v1 and /oauth request; `scoped` ones (with a workspace) after it, on the requests
+ * authenticated into their workspace. The rule applied is noted for the journal.
  */
-export function injectFaults(rules: FaultRules, sleep: Sleep): MiddlewareHandler<AppEnv> {
+export function injectFaults(rules: FaultRules, sleep: Sleep, kind: 'global' | 'scoped' = 'global'): MiddlewareHandler<AppEnv> {
   return async function applyFault(c, next) {
-    const fault = rules.size > 0 ? await rules.take(c.req.method, c.req.path) : undefined;
+    if (rules.sizeOf(kind) === 0) return next();
+    const workspace = kind === 'scoped' ? c.get('principal')?.workspaceId : undefined;
+    if (kind === 'scoped' && workspace === undefined) return next();
+    const fault = await rules.take(c.req.method, c.req.path, workspace);
     if (!fault) return next();
     c.set('fault', fault.id);
     if (fault.latency_ms) await sleep(fault.latency_ms);
@@ -23,7 +28,12 @@ export function injectFaults(rules: FaultRules, sleep: Sleep): MiddlewareHandler
       throw new TypeError(`Connection dropped by fault rule ${fault.id}.`);
     }
     if (fault.status !== null) {
-      throw errors.simulated(fault.status, `Injected by fault rule ${fault.id}.`, (fault.error_type ?? undefined) as ErrorType | undefined);
+      throw errors.simulated(
+        fault.status,
+        `Injected by fault rule ${fault.id}.`,
+        (fault.error_type ?? undefined) as ErrorType | undefined,
+        fault.retry_after ?? undefined,
+      );
     }
     return next();
   };

@@ -69,6 +69,8 @@ export interface RawEntry {
   response?: RawResponse;
   /** The entry it replays. */
   replayOf?: number;
+  /** When it arrived, in real time (`performance.now()`): what a client's waits are measured in. */
+  started?: number;
 }
 
 /** An entry as kept: the raw capture plus its number and size (set on record, no copy). */
@@ -110,6 +112,8 @@ export class Journal {
   private count = 0;
   private heldBytes = 0;
   private seq = 0;
+  /** The number of the newest entry dropped to make room, or cleared with the whole journal. */
+  private evicted = 0;
 
   constructor(
     readonly limits: JournalLimits = { entries: 10_000, bytes: LIMITS.journalBytes },
@@ -136,6 +140,7 @@ export class Journal {
   }
 
   private dropOldest(): void {
+    this.evicted = this.ring[this.start]!.seq;
     this.heldBytes -= this.ring[this.start]!.bytes;
     this.ring[this.start] = undefined;
     this.start = (this.start + 1) % this.limits.entries;
@@ -158,11 +163,30 @@ export class Journal {
 
   /** Empties the journal, or drops one workspace's entries. */
   clear(workspaceId?: string): void {
+    if (workspaceId === undefined) this.evicted = this.seq;
     const kept = workspaceId === undefined ? [] : [...this.held()].filter((r) => r.workspace !== workspaceId);
     this.ring = kept;
     this.start = 0;
     this.count = kept.length;
     this.heldBytes = kept.reduce((n, r) => n + r.bytes, 0);
+  }
+
+  /** The number of the last entry recorded (0 before any): entries after it are newer. */
+  get lastSeq(): number {
+    return this.seq;
+  }
+
+  /** Entries numbered up to this one may have been dropped (for room) or cleared; later ones are all held. */
+  get evictedThrough(): number {
+    return this.evicted;
+  }
+
+  /** Held entries numbered after `afterSeq`, of one workspace (or all), oldest first, as captured: present() shows one. */
+  *since(afterSeq: number, workspaceId?: string): Generator<Stored> {
+    for (const raw of this.held()) {
+      if (raw.seq <= afterSeq || (workspaceId !== undefined && raw.workspace !== workspaceId)) continue;
+      yield raw;
+    }
   }
 
   /** Matching entries, newest first. */
@@ -234,9 +258,18 @@ export function summarize(raw: Stored) {
   };
 }
 
-function pathOf(url: string): string {
+export function pathOf(url: string): string {
   const q = url.indexOf('?');
   return url.slice(url.indexOf('/', url.indexOf('//') + 2), q < 0 ? undefined : q);
+}
+
+/** A request header as it arrived (never cut): for graders inside the server, never shown. */
+export function rawHeader(raw: RawEntry, name: string): string | undefined {
+  const h = raw.headers;
+  if (h instanceof Headers) return h.get(name) ?? undefined;
+  if (!Array.isArray(h)) return Object.entries(h).find(([k]) => k.toLowerCase() === name)?.[1];
+  for (let i = 0; i + 1 < h.length; i += 2) if (h[i]!.toLowerCase() === name) return h[i + 1];
+  return undefined;
 }
 
 function headerPairs(headers: RawEntry['headers']): [string, string][] {
@@ -281,7 +314,8 @@ function presentResponse(res: RawResponse | undefined): JournalEntry['response']
   };
 }
 
-function present(raw: Stored): JournalEntry {
+/** An entry as the journal shows it (credentials cut to a prefix). */
+export function present(raw: Stored): JournalEntry {
   const query = dict<string | string[]>();
   const q = raw.url.indexOf('?');
   for (const [k, v] of new URLSearchParams(q < 0 ? '' : raw.url.slice(q + 1))) {

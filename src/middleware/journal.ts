@@ -79,6 +79,7 @@ export function journal(log: Journal, clock: Clock): MiddlewareHandler<AppEnv> {
         status,
         duration: performance.now() - t0,
         workspace: principal?.workspaceId ?? null,
+        started: t0,
         credential: principal?.credentialId ?? null,
         error: c.error,
         fault: c.get('fault'),

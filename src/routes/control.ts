@@ -68,7 +68,11 @@ export function controlRoutes(deps: AppDeps): Record<string, Handler> {
     },
 
     mockListFaults: (c) => c.json({ data: deps.faults.list() }),
-    mockCreateFault: (c) => c.json({ data: deps.faults.add(c.get('input').body as FaultRule) }, 201),
+    mockCreateFault: (c) => {
+      const rule = c.get('input').body as FaultRule;
+      if (rule.workspace_id !== undefined && !deps.store.has(rule.workspace_id)) throw errors.unknownWorkspace(rule.workspace_id);
+      return c.json({ data: deps.faults.add(rule) }, 201);
+    },
     mockClearFaults: (c) => {
       deps.faults.clear();
       return c.body(null, 204);

@@ -19,6 +19,7 @@ export function workspaceRoutes(deps: AppDeps, snapshots: Map<string, NamedSnaps
       deps.journal.clear(id);
       deps.dispatcher.clear(id);
       deps.oauth.forgetWorkspace(id);
+      deps.scenarios.clear(id);
       return c.body(null, 204);
     },
     mockExportState: async (c) => c.json(await exportState(deps, c.get('input').query.workspace_id as string | undefined)),

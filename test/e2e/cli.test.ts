@@ -117,6 +117,17 @@ describe('the built CLI', () => {
     }
   });
 
+  it('`commflow-mock scenarios` prints the conformance catalogue and exits', async () => {
+    const out = await runCli(['scenarios']);
+    expect(out.code).toBe(0);
+    for (const name of ['rate-limit', 'server-errors', 'dropped-connection', 'token-expiry', 'pagination', 'webhook-receiver']) {
+      expect(out.stdout).toMatch(new RegExp(`^${name}$`, 'm'));
+    }
+    expect(out.stdout).toContain('    retry_after_s  Seconds each 429 says to wait (Retry-After). Default 1.');
+    expect(out.stdout).toContain('    waited-retry-after');
+    expect(out.stdout).toContain('POST /_mock/scenarios');
+  });
+
   it('--help and --version', async () => {
     const help = await runCli(['--help']);
     expect(help.code).toBe(0);

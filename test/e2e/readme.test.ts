@@ -39,6 +39,13 @@ describe('the README', () => {
         expect(run.stdout).toContain('{"active":false}');
       }
       if (block.includes('/_mock/faults')) expect(run.stdout).toContain('"status":503');
+      if (block.includes('/_mock/scenarios')) {
+        // Each comment after a command is what it prints.
+        const said = [...block.matchAll(/^# ((?:GET|The walk|Expected| {2}req_| {4}path)[^\n]*)$/gm)].map((m) => m[1]!.replace(/ at 2026-….*$/, ''));
+        expect(said.length).toBeGreaterThanOrEqual(5);
+        for (const line of said) expect(run.stdout).toContain(line);
+        expect(run.stdout.match(/^passed$/gm)).toHaveLength(2);
+      }
     } finally {
       await mock.close();
     }

@@ -41,6 +41,7 @@ const AFTER_V1 = [
   'mockDeleteFault',
   'mockClearFaults',
   'mockListRequests',
+  'mockVerifyRequests',
   'mockClearRequests',
   'mockFlushWebhooks',
   'mockListWorkspaces',
@@ -58,6 +59,9 @@ const AFTER_V1 = [
   'oauthToken',
   'oauthRevoke',
   'oauthIntrospect',
+  'mockListScenarios',
+  'mockArmScenario',
+  'mockGetScenario',
   'mockRevokeApiKey',
   'mockReset',
 ];

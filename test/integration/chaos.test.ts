@@ -264,6 +264,24 @@ describe('fault injection', () => {
     expect(a.filter((s) => s === 200).length).toBeGreaterThan(5);
   });
 
+  it("with a workspace_id, hits only that workspace's requests, and the journal shows them with their body", async () => {
+    const h = await harness();
+    const ws = (await h.call('POST', '/_mock/workspaces', { key: null, body: {} })).body.data;
+    const unknown = await h.call('POST', '/_mock/faults', { key: null, body: { workspace_id: 'toString', status: 503 } });
+    expect(unknown.status).toBe(422);
+    expect(unknown.body.error).toMatchObject({ param: 'workspace_id', message: "No workspace with id 'toString' exists." });
+    const rule = await h.call('POST', '/_mock/faults', { key: null, body: { workspace_id: ws.workspace.id, status: 429, retry_after: 9, count: 1 } });
+    expect(rule.body.data).toMatchObject({ workspace_id: ws.workspace.id, retry_after: 9, status: 429 });
+    expect((await h.call('POST', '/v1/tickets', { body: { subject: 'mine' } })).status).toBe(201);
+    const hit = await h.call('POST', '/v1/tickets', { key: ws.api_key, body: { subject: 'theirs' } });
+    expect(hit.status).toBe(429);
+    expect(hit.headers.get('retry-after')).toBe('9');
+    expect(hit.headers.get('x-ratelimit-limit')).toBe('300');
+    const [entry] = (await h.get(`/_mock/requests?workspace_id=${ws.workspace.id}`, { key: null })).body.data;
+    expect(entry).toMatchObject({ method: 'POST', status: 429, workspace_id: ws.workspace.id, body: { subject: 'theirs' } });
+    expect((await h.call('POST', '/v1/tickets', { key: ws.api_key, body: { subject: 'theirs' } })).status).toBe(201);
+  });
+
   it('can be listed and removed one by one', async () => {
     const h = await harness();
     const a = (await h.call('POST', '/_mock/faults', { key: null, body: { path: '/v1/me', status: 404 } })).body.data.id;

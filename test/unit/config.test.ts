@@ -72,6 +72,9 @@ describe('parseConfig', () => {
 
   it('--help and --version', () => {
     expect(parseConfig(['--help'], {})).toEqual({ kind: 'help' });
+    expect(parseConfig(['scenarios'], {})).toEqual({ kind: 'scenarios' });
+    expect(() => parseConfig(['scenario'], {})).toThrow("Unknown command 'scenario': commflow-mock takes options, or the command scenarios.");
+    expect(() => parseConfig(['scenarios', 'rate-limit'], {})).toThrow("Unexpected argument 'rate-limit' after 'scenarios'.");
     expect(parseConfig(['-v'], {})).toEqual({ kind: 'version' });
     const text = helpText('1.2.3');
     for (const f of FLAGS) {

@@ -25,6 +25,8 @@ describe('FaultRules', () => {
       count: null,
       probability: 1,
       hits: 0,
+      workspace_id: null,
+      retry_after: null,
       created_at: '2026-07-01T12:00:00Z',
     });
     expect(rules.add({ status: 503 }).id).toBe('flt_2');
@@ -152,5 +154,28 @@ describe('FaultRules', () => {
       expect((await rules.take('GET', '/x'))?.id).toBe('flt_2');
       expect(rules.list()[0]!.hits).toBe(0);
     });
+  });
+});
+
+describe('fault rules of one workspace', () => {
+  it('apply only to that workspace, and only in the step after authentication', async () => {
+    const rules = new FaultRules(createClock(), 1);
+    rules.add({ workspace_id: 'ws_a', status: 503 });
+    rules.add({ path: '/v1/me', status: 500 });
+    expect(rules.sizeOf('scoped')).toBe(1);
+    expect(rules.sizeOf('global')).toBe(1);
+    expect(await rules.take('GET', '/v1/tickets')).toBeUndefined();
+    expect(await rules.take('GET', '/v1/tickets', 'ws_b')).toBeUndefined();
+    expect(await rules.take('GET', '/v1/tickets', 'ws_a')).toMatchObject({ id: 'flt_1', workspace_id: 'ws_a', status: 503 });
+    expect(await rules.take('GET', '/v1/me', 'ws_a')).toMatchObject({ id: 'flt_1' });
+    expect(await rules.take('GET', '/v1/me')).toMatchObject({ id: 'flt_2', workspace_id: null });
+    expect(rules.remove('flt_1')).toBe(true);
+    expect(rules.sizeOf('scoped')).toBe(0);
+  });
+
+  it('keep their Retry-After, and none by default', () => {
+    const rules = new FaultRules(createClock(), 1);
+    expect(rules.add({ status: 429, retry_after: 7 })).toMatchObject({ retry_after: 7, workspace_id: null });
+    expect(rules.add({ status: 503 })).toMatchObject({ retry_after: null });
   });
 });

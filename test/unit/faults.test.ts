@@ -57,6 +57,34 @@ describe('injectFaults middleware', () => {
     expect(res.headers.get('retry-after')).toBe('1');
   });
 
+  it("an injected answer carries the rule's Retry-After", async () => {
+    rules.add({ status: 429, retry_after: 30, count: 1 });
+    rules.add({ status: 503, retry_after: 5, count: 1 });
+    expect((await app.request('/v1/tickets')).headers.get('retry-after')).toBe('30');
+    expect((await app.request('/v1/tickets')).headers.get('retry-after')).toBe('5');
+    rules.add({ status: 503 });
+    expect((await app.request('/v1/tickets')).headers.get('retry-after')).toBeNull();
+  });
+
+  it("a workspace's rules skip the first step and hit only that workspace's requests in the second", async () => {
+    const scoped = new Hono<AppEnv>();
+    scoped.onError((err, c) => renderError(err, c));
+    scoped.use(injectFaults(rules, async () => undefined));
+    scoped.use(async (c, next) => {
+      const ws = c.req.header('x-test-workspace');
+      c.set('principal', ws ? ({ workspaceId: ws } as never) : undefined);
+      await next();
+    });
+    scoped.use(injectFaults(rules, async () => undefined, 'scoped'));
+    scoped.all('/v1/*', (c) => c.text(c.get('fault') ?? 'handled'));
+    rules.add({ workspace_id: 'ws_a', status: 503 });
+    expect((await scoped.request('/v1/tickets')).status).toBe(200);
+    expect((await scoped.request('/v1/tickets', { headers: { 'x-test-workspace': 'ws_b' } })).status).toBe(200);
+    expect((await scoped.request('/v1/tickets', { headers: { 'x-test-workspace': 'ws_a' } })).status).toBe(503);
+    rules.add({ workspace_id: 'ws_b', latency_ms: 1 });
+    expect(await (await scoped.request('/v1/tickets', { headers: { 'x-test-workspace': 'ws_b' } })).text()).toBe('flt_2');
+  });
+
   it('only requests the rule matches are hit, and a count runs out', async () => {
     rules.add({ method: 'POST', path: '/v1/tickets', status: 500, count: 1 });
     expect((await app.request('/v1/tickets')).status).toBe(200);

@@ -4,7 +4,7 @@ import { createClock } from '../../src/clock.js';
 import type { AppEnv, Principal } from '../../src/context.js';
 import { errors, renderError } from '../../src/errors.js';
 import { journal } from '../../src/middleware/journal.js';
-import { Journal } from '../../src/middleware/journal-log.js';
+import { Journal, rawHeader } from '../../src/middleware/journal-log.js';
 import { LIMITS } from '../../src/limits.js';
 
 const NOW = '2026-07-01T12:00:00.000Z';
@@ -250,5 +250,59 @@ describe('journal middleware', () => {
       expect(Buffer.byteLength(kept)).toBeGreaterThan(LIMITS.journalBodyBytes - 3);
       expect(text.startsWith(kept)).toBe(true);
     });
+  });
+});
+
+describe('what graders read from the journal', () => {
+  const entry = (workspace: string | null, status = 200) => ({
+    method: 'GET',
+    url: 'http://127.0.0.1/v1/me',
+    headers: { Authorization: 'Bearer sk_test_commflow' },
+    body: null,
+    bodySize: 0,
+    bodyTruncated: false,
+    at: 0,
+    status,
+    duration: 1,
+    workspace,
+  });
+
+  it('numbers entries: since(n) yields the newer ones of a workspace, oldest first, as captured', () => {
+    const log = new Journal({ entries: 3, bytes: 1 << 20 });
+    expect([log.lastSeq, log.evictedThrough]).toEqual([0, 0]);
+    log.record(entry('ws_a'));
+    log.record(entry('ws_b'));
+    log.record(entry('ws_a', 404));
+    expect(log.lastSeq).toBe(3);
+    expect([...log.since(1, 'ws_a')].map((r) => [r.seq, r.status])).toEqual([[3, 404]]);
+    expect([...log.since(0)].map((r) => r.seq)).toEqual([1, 2, 3]);
+    expect(rawHeader([...log.since(0)][0]!, 'authorization')).toBe('Bearer sk_test_commflow');
+  });
+
+  it('says up to which entry some may be gone: dropped for room, or cleared with the whole journal', () => {
+    const log = new Journal({ entries: 2, bytes: 1 << 20 });
+    for (let i = 0; i < 3; i++) log.record(entry('ws_a'));
+    expect(log.evictedThrough).toBe(1);
+    log.clear('ws_b');
+    expect(log.evictedThrough).toBe(1);
+    log.clear();
+    expect(log.evictedThrough).toBe(3);
+  });
+
+  it('the middleware notes when a request arrived in real time, and the fault rule that answered it', async () => {
+    const log = new Journal({ entries: 10, bytes: 1 << 20 });
+    const app = new Hono<AppEnv>();
+    app.onError((err, c) => renderError(err, c));
+    app.use(journal(log, clock));
+    app.get('/v1/me', (c) => {
+      c.set('fault', 'flt_7');
+      return c.json({});
+    });
+    const before = performance.now();
+    await app.request('/v1/me');
+    const [raw] = [...log.since(0)];
+    expect(raw!.fault).toBe('flt_7');
+    expect(raw!.started).toBeGreaterThanOrEqual(before);
+    expect(raw!.started).toBeLessThanOrEqual(performance.now());
   });
 });

@@ -16,6 +16,7 @@ const FLOORS: string[][] = [
   ['resources/', 'auth/'],
   ['webhooks/'],
   ['middleware/'],
+  ['conformance/'],
   ['deps.ts'],
   ['control.ts'],
   ['inspector/'],
