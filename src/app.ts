@@ -1,4 +1,4 @@
-import { Hono, type MiddlewareHandler } from 'hono';
+import { type Context, Hono, type MiddlewareHandler } from 'hono';
 import { cors } from 'hono/cors';
 import { type AppEnv, type Handler, requestHeader } from './context.js';
 import type { NamedSnapshot } from './control.js';
@@ -17,6 +17,7 @@ import { simulate } from './middleware/prefer.js';
 import { rateLimit } from './middleware/rate-limit.js';
 import { latency } from './middleware/latency.js';
 import { validate } from './middleware/validate.js';
+import { runSteps, step } from './middleware/steps.js';
 import { routeNotFound } from './openapi/messages.js';
 import type { Operation } from './openapi/operations.js';
 import { conformanceRoutes } from './routes/conformance.js';
@@ -133,42 +134,57 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   if (missing.length) throw new Error(`openapi.yaml has operations without a handler: ${missing.join(', ')}`);
 
   const known = [...new Set(operations.map((op) => op.path)), '/docs', '/openapi.yaml', '/openapi.json'];
+  const onError = (err: unknown, c: Context<AppEnv>) => renderError(err, c, (e) => deps.logger.error(`${c.req.method} ${c.req.path} failed`, e));
   const allowBrowsers = cors({
     origin: '*',
     allowHeaders: ['Authorization', 'Content-Type', 'Prefer'],
     exposeHeaders: ['X-RateLimit-Limit', 'X-RateLimit-Remaining', 'X-RateLimit-Reset', 'Retry-After', 'Preference-Applied'],
   });
-  for (const [hono, prefix] of [
-    [api, '/v1/*'],
-    [app, '/oauth/*'],
-  ] as const) {
-    if (deps.config.logLevel === 'info' || deps.config.logLevel === 'debug') hono.use('*', logRequests(deps.logger));
-    hono.onError((err, c) => renderError(err, c, (e) => deps.logger.error(`${c.req.method} ${c.req.path} failed`, e)));
-    hono.notFound((c) => renderError(routeNotFound(c.req.method, c.req.path, known), c));
-    // CORS for browser SDKs on the CommFlow API and OAuth only, never on the control plane (a web
-    // page must not drive the sandbox), and only when a browser asks (it rewrites the response).
-    hono.use(prefix, function corsForBrowsers(c, next) {
-      return requestHeader(c, 'origin') ? allowBrowsers(c, next) : next();
-    });
-  }
-  if (deps.config.latency > 0) api.use('/v1/*', latency(deps.config.latency, deps.sleep));
+  // CORS for browser SDKs on the CommFlow API and OAuth only, never on the control plane (a web
+  // page must not drive the sandbox), and only when a browser asks (it rewrites the response).
+  const corsForBrowsers = step(function corsForBrowsers(c, next) {
+    return requestHeader(c, 'origin') ? allowBrowsers(c, next) : next();
+  });
+  const logging = deps.config.logLevel === 'info' || deps.config.logLevel === 'debug' ? [logRequests(deps.logger)] : [];
+  // The API's steps around every operation (and its not-found and 405 answers), in this order.
+  const around = [...logging, corsForBrowsers, ...(deps.config.latency > 0 ? [latency(deps.config.latency, deps.sleep)] : [])];
+
+  for (const hono of [api, app]) hono.onError(onError);
+  for (const log of logging) app.use('*', log);
+  app.use('/oauth/*', corsForBrowsers);
+  app.notFound((c) => renderError(routeNotFound(c.req.method, c.req.path, known), c));
 
   const allowed = new Map<string, { hono: Hono<AppEnv>; methods: string[] }>();
   const steps = pipeline(deps);
   for (const op of operations) {
-    const handler = handlers[op.id]!;
-    const hono = op.routePath.startsWith('/v1/') ? api : app;
-    const [first, ...rest] = steps(op);
-    hono.on(op.method.toUpperCase(), op.routePath, first!, ...rest, (c) => handler(c));
+    const isApi = op.routePath.startsWith('/v1/');
+    const hono = isApi ? api : app;
+    // One handler per route: Hono calls it directly, without composing (see runSteps).
+    hono.on(op.method.toUpperCase(), op.routePath, runSteps([...(isApi ? around : []), ...steps(op)], handlers[op.id]!, onError));
     const entry = allowed.get(op.routePath) ?? { hono, methods: [] };
     entry.methods.push(op.method.toUpperCase());
     allowed.set(op.routePath, entry);
   }
+  // The control plane answers another method of a known path with a 405 route; the API from its
+  // not-found answer (a catch-all route beside each path would make every request compose two).
+  const apiPaths: [RegExp, string[]][] = [];
   for (const [routePath, { hono, methods }] of allowed) {
-    hono.all(routePath, (c) => {
-      throw errors.methodNotAllowed(c.req.method, c.req.path, methods);
-    });
+    if (hono === api) apiPaths.push([new RegExp(`^${routePath.replace(/:[^/]+/g, '[^/]+')}$`), methods]);
+    else
+      hono.all(routePath, (c) => {
+        throw errors.methodNotAllowed(c.req.method, c.req.path, methods);
+      });
   }
+  api.notFound(
+    runSteps(
+      around,
+      (c) => {
+        const methods = apiPaths.find(([pattern]) => pattern.test(c.req.path))?.[1];
+        throw methods ? errors.methodNotAllowed(c.req.method, c.req.path, methods) : routeNotFound(c.req.method, c.req.path, known);
+      },
+      onError,
+    ),
+  );
   registerDocs(app, deps.spec);
   inspector.registerAssets(app);
   // The root leads a browser to the playground (like /docs, not part of the CommFlow API).

@@ -1,4 +1,5 @@
 import type { MiddlewareHandler } from 'hono';
+import { step } from './steps.js';
 import { bearerToken } from '../auth/bearer.js';
 import type { ApiKeys } from '../auth/keys.js';
 import { errors, redact } from '../errors.js';
@@ -33,7 +34,7 @@ function fromAccessToken(oauth: OAuthServer, secret: string, plan: Plan): Princi
 
 /** Resolves `Authorization: Bearer <API key or access token>` to a principal and enforces the operation's scopes. */
 export function authenticate(keys: ApiKeys, oauth: OAuthServer, defaultPlan: Plan = 'professional'): MiddlewareHandler<AppEnv> {
-  return async function authenticateRequest(c, next) {
+  return step(function authenticateRequest(c, next) {
     const header = requestHeader(c, 'authorization');
     if (!header) throw errors.missingCredentials();
     const secret = bearerToken(header);
@@ -44,5 +45,5 @@ export function authenticate(keys: ApiKeys, oauth: OAuthServer, defaultPlan: Pla
     for (const scope of c.get('op').scopes) if (!principal.scopes.has(scope)) throw errors.missingScope(scope, credential);
     c.set('principal', principal);
     return next();
-  };
+  });
 }

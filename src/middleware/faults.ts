@@ -1,4 +1,5 @@
-import type { MiddlewareHandler } from 'hono';
+import type { Context, MiddlewareHandler, Next } from 'hono';
+import { step } from './steps.js';
 import type { Sleep } from '../clock.js';
 import type { AppEnv } from '../context.js';
 import { errors, type ErrorType } from '../errors.js';
@@ -11,10 +12,7 @@ import type { FaultRules } from './fault-rules.js';
  * authenticated into their workspace. The rule applied is noted for the journal.
  */
 export function injectFaults(rules: FaultRules, sleep: Sleep, kind: 'global' | 'scoped' = 'global'): MiddlewareHandler<AppEnv> {
-  return async function applyFault(c, next) {
-    if (rules.sizeOf(kind) === 0) return next();
-    const workspace = kind === 'scoped' ? c.get('principal')?.workspaceId : undefined;
-    if (kind === 'scoped' && workspace === undefined) return next();
+  const apply = async (c: Context<AppEnv>, next: Next, workspace: string | undefined) => {
     const fault = await rules.take(c.req.method, c.req.path, workspace);
     if (!fault) return next();
     c.set('fault', fault.id);
@@ -37,4 +35,10 @@ export function injectFaults(rules: FaultRules, sleep: Sleep, kind: 'global' | '
     }
     return next();
   };
+  return step(function applyFault(c, next) {
+    if (rules.sizeOf(kind) === 0) return next();
+    const workspace = kind === 'scoped' ? c.get('principal')?.workspaceId : undefined;
+    if (kind === 'scoped' && workspace === undefined) return next();
+    return apply(c, next, workspace);
+  });
 }

@@ -1,9 +1,10 @@
-import type { MiddlewareHandler } from 'hono';
+import type { Context, MiddlewareHandler } from 'hono';
 import type { Clock } from '../clock.js';
 import { LIMITS } from '../limits.js';
 import { type AppEnv, requestHeader } from '../context.js';
 import type { Journal, RawEntry, RawResponse } from './journal-log.js';
 import { responseText } from './response-text.js';
+import { step } from './steps.js';
 
 /**
  * The first LIMITS.journalBodyBytes bytes of a body (cut at a character boundary), as a string of
@@ -43,52 +44,78 @@ async function captureResponse(res: Response): Promise<RawResponse> {
 /**
  * Records every public request with its outcome, after the response is ready. The body is
  * shown only if the pipeline read it (within the body limit), and only its first bytes are kept;
- * the response only while someone watches the journal (and for a replay).
+ * the response only while someone watches the journal (and for a replay). Nothing here waits
+ * unless it must (a body read, a response kept): a request answered at once is recorded at once.
  */
 export function journal(log: Journal, clock: Clock): MiddlewareHandler<AppEnv> {
-  return async function recordRequest(c, next) {
+  return step(function recordRequest(c, next) {
     const at = clock.now();
     const t0 = performance.now();
-    let status = 0;
-    try {
-      await next();
-      status = c.res.status;
-    } catch (err) {
-      status = -1;
-      throw err;
-    } finally {
+    const replay = (c.env as JournalEnv | undefined)?.journalReplay;
+    const finish = (status: number): void | Promise<void> => {
       // Only a body the pipeline read is shown (a refused request's body is never read at all).
-      const text = c.get('bodyRead') ? await c.req.text().catch(() => null) : null;
-      const declared = requestHeader(c, 'content-length') ?? '';
-      const size = text === null ? (/^\d{1,15}$/.test(declared) ? Number(declared) : 0) : Buffer.byteLength(text);
-      const kept = text ? prefixOf(text) : null;
-      // A body sent but never read (the request was refused first): known to exist, not what it was.
-      const unread = text === null && (size > 0 || (c.req.method !== 'GET' && requestHeader(c, 'transfer-encoding') !== undefined));
-      const env = c.env as ({ incoming?: { rawHeaders?: string[] } } & JournalEnv) | undefined;
-      const replay = env?.journalReplay;
-      const principal = c.get('principal');
-      const raw: RawEntry = {
-        at,
-        method: c.req.method,
-        url: c.req.url,
-        headers: env?.incoming?.rawHeaders ?? c.req.raw.headers,
-        body: kept?.body ?? null,
-        bodySize: size,
-        bodyTruncated: kept?.truncated ?? false,
-        ...(unread ? { bodyUnread: true } : {}),
-        status,
-        duration: performance.now() - t0,
-        workspace: principal?.workspaceId ?? null,
-        started: t0,
-        credential: principal?.credentialId ?? null,
-        error: c.error,
-        fault: c.get('fault'),
-        prefer: c.get('preferApplied'),
-      };
-      if (status > 0 && (replay || log.watched)) raw.response = await captureResponse(c.res);
-      if (replay) raw.replayOf = replay.of;
-      log.record(raw);
-      if (replay) replay.recorded = raw;
+      const keepsResponse = status > 0 && (replay !== undefined || log.watched);
+      if (!c.get('bodyRead') && !keepsResponse) return record(c, log, replay, { at, t0, status, text: null });
+      return (async () => {
+        const text = c.get('bodyRead') ? await c.req.text().catch(() => null) : null;
+        const response = keepsResponse ? await captureResponse(c.res) : undefined;
+        record(c, log, replay, { at, t0, status, text, response });
+      })();
+    };
+    let done: void | Promise<void>;
+    try {
+      done = next();
+    } catch (err) {
+      const recorded = finish(-1);
+      if (recorded instanceof Promise) return recorded.then(() => Promise.reject(err));
+      throw err;
     }
+    if (done instanceof Promise) {
+      return done.then(
+        () => finish(c.res.status),
+        (err: unknown) => {
+          const recorded = finish(-1);
+          return recorded instanceof Promise ? recorded.then(() => Promise.reject(err)) : Promise.reject(err);
+        },
+      );
+    }
+    return finish(c.res.status);
+  });
+}
+
+/** The entry of one request, as the journal keeps it. */
+function record(
+  c: Context<AppEnv>,
+  log: Journal,
+  replay: JournalEnv['journalReplay'],
+  o: { at: number; t0: number; status: number; text: string | null; response?: RawResponse },
+): void {
+  const declared = requestHeader(c, 'content-length') ?? '';
+  const size = o.text === null ? (/^\d{1,15}$/.test(declared) ? Number(declared) : 0) : Buffer.byteLength(o.text);
+  const kept = o.text ? prefixOf(o.text) : null;
+  const env = c.env as { incoming?: { rawHeaders?: string[] } } | undefined;
+  const principal = c.get('principal');
+  const raw: RawEntry = {
+    at: o.at,
+    method: c.req.method,
+    url: c.req.url,
+    headers: env?.incoming?.rawHeaders ?? c.req.raw.headers,
+    body: kept?.body ?? null,
+    bodySize: size,
+    bodyTruncated: kept?.truncated ?? false,
+    status: o.status,
+    duration: performance.now() - o.t0,
+    workspace: principal?.workspaceId ?? null,
+    started: o.t0,
+    credential: principal?.credentialId ?? null,
+    error: c.error,
+    fault: c.get('fault'),
+    prefer: c.get('preferApplied'),
   };
+  // A body sent but never read (the request was refused first): known to exist, not what it was.
+  if (o.text === null && (size > 0 || (c.req.method !== 'GET' && requestHeader(c, 'transfer-encoding') !== undefined))) raw.bodyUnread = true;
+  if (o.response) raw.response = o.response;
+  if (replay) raw.replayOf = replay.of;
+  log.record(raw);
+  if (replay) replay.recorded = raw;
 }

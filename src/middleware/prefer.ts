@@ -1,4 +1,5 @@
-import type { MiddlewareHandler } from 'hono';
+import type { Context, MiddlewareHandler, Next } from 'hono';
+import { step } from './steps.js';
 import type { Sleep } from '../clock.js';
 import { errors } from '../errors.js';
 import type { Validator } from '../openapi/validator.js';
@@ -50,9 +51,7 @@ export function parsePrefer(header: string, documented: number[]): Preferences {
  * answer. `Preference-Applied` names what was taken.
  */
 export function simulate(validator: () => Promise<Validator>, sleep: Sleep): MiddlewareHandler<AppEnv> {
-  return async function applyPrefer(c, next) {
-    const header = requestHeader(c, 'prefer');
-    if (!header) return next();
+  const apply = async (c: Context<AppEnv>, next: Next, header: string) => {
     const op = c.get('op');
     const wanted = parsePrefer(header, op.statuses);
     if (wanted.latency) await sleep(wanted.latency);
@@ -70,4 +69,8 @@ export function simulate(validator: () => Promise<Validator>, sleep: Sleep): Mid
     if (wanted.code === 204) return respond(c, null, 204, null);
     return respond(c, JSON.stringify((await validator()).mock(op, wanted.code)), wanted.code);
   };
+  return step(function applyPrefer(c, next) {
+    const header = requestHeader(c, 'prefer');
+    return header ? apply(c, next, header) : next();
+  });
 }

@@ -1,4 +1,5 @@
 import type { MiddlewareHandler } from 'hono';
+import { step } from './steps.js';
 import { bearerToken } from '../auth/bearer.js';
 import { type AppEnv, requestHeader, withAnswerHeaders } from '../context.js';
 import { errors } from '../errors.js';
@@ -23,7 +24,7 @@ export interface RateLimitOptions {
 /** Counts every public request (errors included) and sets the X-RateLimit-* headers; 429 beyond the limit (when enforced). */
 export function rateLimit(opts: RateLimitOptions): MiddlewareHandler<AppEnv> {
   const enforce = opts.enforce ?? true;
-  return async function limitRate(c, next) {
+  return step(function limitRate(c, next) {
     const token = bearerToken(requestHeader(c, 'authorization'));
     const known = token === undefined ? undefined : opts.bucketOf(token);
     // Unknown credentials count against the client address: made-up tokens never add windows.
@@ -35,7 +36,8 @@ export function rateLimit(opts: RateLimitOptions): MiddlewareHandler<AppEnv> {
     headers['x-ratelimit-reset'] = String(d.reset);
     c.set('answerHeaders', headers);
     if (!d.allowed && enforce) throw errors.rateLimited(d.limit, d.retryAfter);
-    await next();
+    const done = next() as Promise<void> | undefined;
+    if (done instanceof Promise) return done.then(() => withAnswerHeaders(c));
     withAnswerHeaders(c);
-  };
+  });
 }

@@ -1,5 +1,6 @@
 import type { Context, MiddlewareHandler, Next } from 'hono';
 import type { AppEnv } from '../context.js';
+import { step } from './steps.js';
 
 /** What an armed scenario does around each request authenticated into its workspace. */
 export type Tap = (c: Context<AppEnv>, next: Next) => Promise<void>;
@@ -36,10 +37,10 @@ export class ScenarioTaps {
  * scenario armed anywhere it costs one size check.
  */
 export function tapScenarios(taps: ScenarioTaps): MiddlewareHandler<AppEnv> {
-  return async function tapScenario(c, next) {
+  return step(function tapScenario(c, next) {
     if (taps.size === 0) return next();
     const workspace = c.get('principal')?.workspaceId;
     const tap = workspace === undefined ? undefined : taps.get(workspace);
     return tap ? tap(c, next) : next();
-  };
+  });
 }

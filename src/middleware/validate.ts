@@ -1,4 +1,5 @@
-import type { Context, MiddlewareHandler } from 'hono';
+import type { Context, MiddlewareHandler, Next } from 'hono';
+import { step } from './steps.js';
 import { errors } from '../errors.js';
 import { LIMITS } from '../limits.js';
 import { nestedDeeperThan } from '../openapi/json-depth.js';
@@ -35,7 +36,24 @@ type Input = ReturnType<Validator['validate']>;
  */
 export function validate(validator: () => Promise<Validator>): MiddlewareHandler<AppEnv> {
   const remembered = new Map<string, Input>();
-  return async function validateRequest(c, next) {
+  const check = async (c: Context<AppEnv>, next: Next, key: string, q: number) => {
+    const op = c.get('op');
+    const url = c.req.url;
+    const body = op.body === 'none' ? undefined : await readBody(c);
+    const input = (await validator()).validate(op, {
+      params: c.req.param() as Record<string, string>,
+      search: q < 0 ? '' : url.slice(q + 1),
+      headers: headerParams(c, op.headerParams),
+      body,
+    });
+    if (key) {
+      if (remembered.size >= LIMITS.validatedUrls) remembered.delete(remembered.keys().next().value!);
+      remembered.set(key, deepFreeze(input));
+    }
+    c.set('input', input);
+    return next();
+  };
+  return step(function validateRequest(c, next) {
     const op = c.get('op');
     const url = c.req.url;
     const q = url.indexOf('?');
@@ -46,23 +64,11 @@ export function validate(validator: () => Promise<Validator>): MiddlewareHandler
     }
     const pure = op.body === 'none' && url.length <= LIMITS.validatedUrlBytes && op.headerParams.every((name) => requestHeader(c, name) === undefined);
     const key = pure ? `${op.id} ${url.slice(url.indexOf('/', url.indexOf('//') + 2))}` : '';
-    let input = pure ? remembered.get(key) : undefined;
-    if (!input) {
-      const body = op.body === 'none' ? undefined : await readBody(c);
-      input = (await validator()).validate(op, {
-        params: c.req.param() as Record<string, string>,
-        search: q < 0 ? '' : url.slice(q + 1),
-        headers: headerParams(c, op.headerParams),
-        body,
-      });
-      if (pure) {
-        if (remembered.size >= LIMITS.validatedUrls) remembered.delete(remembered.keys().next().value!);
-        remembered.set(key, deepFreeze(input));
-      }
-    }
+    const input = pure ? remembered.get(key) : undefined;
+    if (!input) return check(c, next, key, q);
     c.set('input', input);
     return next();
-  };
+  });
 }
 
 /** The operation's declared header parameters the request carries (the validator looks at no other header). */

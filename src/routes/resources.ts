@@ -51,6 +51,16 @@ export async function workspaceOf(c: Context<AppEnv>, deps: AppDeps): Promise<Wo
   return ws;
 }
 
+/**
+ * Runs `fn` in the caller's workspace: at once when the workspace is built (a read then answers
+ * without a promise), else once it is (the default one's fixtures, on first use).
+ */
+function inWorkspace(c: Context<AppEnv>, deps: AppDeps, fn: (ws: Workspace) => Response | Promise<Response>): Response | Promise<Response> {
+  const principal = c.get('principal');
+  const ws = principal && deps.store.current(principal.workspaceId);
+  return ws ? fn(ws) : workspaceOf(c, deps).then(fn);
+}
+
 function writeContext(c: Context<AppEnv>, ws: Workspace, deps: AppDeps): WriteContext {
   return { ws, userId: ws.data.workspace.owner_id, scopes: c.get('principal')?.scopes ?? new Set(), now: deps.clock.iso() };
 }
@@ -59,39 +69,40 @@ function writeContext(c: Context<AppEnv>, ws: Workspace, deps: AppDeps): WriteCo
 export function resourceRoutes(deps: AppDeps, engine: ResourceEngine): Record<string, Handler> {
   const handlers: Record<string, Handler> = {};
   for (const [operationId, [resource, action]] of Object.entries(RESOURCE_ACTIONS)) {
-    handlers[operationId] = async (c) => {
-      const ws = await workspaceOf(c, deps);
+    // Writes wait for their transaction; reads answer at once.
+    const write = async (c: Context<AppEnv>, ws: Workspace): Promise<Response> => {
       const input = c.get('input');
       const op = c.get('op');
       switch (action) {
-        case 'list': {
-          const url = c.req.url;
-          const q = url.indexOf('?');
-          return respond(c, listJson(engine.list(ws, resource, op, input, c.req.path, q < 0 ? '' : url.slice(q + 1))), 200);
-        }
-        case 'get':
-          return respond(c, oneJson(engine.get(ws, resource, input.params)), 200);
         case 'create':
           return respond(c, JSON.stringify({ data: await engine.create(ws, resource, op, writeContext(c, ws, deps), input) }), 201);
-        case 'replace':
-        case 'update':
-          return respond(c, JSON.stringify({ data: await engine.update(ws, resource, op, writeContext(c, ws, deps), input, action === 'update') }), 200);
         case 'delete':
           await engine.remove(ws, resource, writeContext(c, ws, deps), input.params);
           return respond(c, null, 204, null);
+        default:
+          return respond(c, JSON.stringify({ data: await engine.update(ws, resource, op, writeContext(c, ws, deps), input, action === 'update') }), 200);
       }
     };
+    const act = (c: Context<AppEnv>, ws: Workspace): Response | Promise<Response> => {
+      const input = c.get('input');
+      if (action === 'get') return respond(c, oneJson(engine.get(ws, resource, input.params)), 200);
+      if (action !== 'list') return write(c, ws);
+      const url = c.req.url;
+      const q = url.indexOf('?');
+      return respond(c, listJson(engine.list(ws, resource, c.get('op'), input, c.req.path, q < 0 ? '' : url.slice(q + 1))), 200);
+    };
+    handlers[operationId] = (c) => inWorkspace(c, deps, (ws) => act(c, ws));
   }
-  handlers.getMe = async (c) => {
-    const ws = await workspaceOf(c, deps);
-    const { workspace } = ws.data;
-    const user = ws.collections.users.get(workspace.owner_id);
-    if (!user) throw errors.notFound('user', workspace.owner_id);
-    return respond(
-      c,
-      JSON.stringify({ data: { id: user.id, email: user.email, name: user.name, workspace: { id: workspace.id, name: workspace.name } } }),
-      200,
-    );
-  };
+  handlers.getMe = (c) =>
+    inWorkspace(c, deps, (ws) => {
+      const { workspace } = ws.data;
+      const user = ws.collections.users.get(workspace.owner_id);
+      if (!user) throw errors.notFound('user', workspace.owner_id);
+      return respond(
+        c,
+        JSON.stringify({ data: { id: user.id, email: user.email, name: user.name, workspace: { id: workspace.id, name: workspace.name } } }),
+        200,
+      );
+    });
   return handlers;
 }
