@@ -1,6 +1,7 @@
 // Helpers shared by the benchmark's parts: servers in their own processes, load, timings.
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 
@@ -13,6 +14,22 @@ export const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 10);
 /** The mock's arguments for a benchmark run (a load test is far over any plan's limit). */
 export const mockArgs = (...extra) => [CLI, '--port', '0', '--log-level', 'silent', '--no-rate-limit', ...extra];
 
+/**
+ * With two cores or more and taskset (util-linux), each server runs on the last core (the load
+ * generator, this process, may use any): a server is never moved between cores mid-run, and
+ * the figures move far less from run to run. BENCH_PIN=0 turns it off.
+ */
+const SERVER_CPU = (() => {
+  if (process.env.BENCH_PIN === '0' || availableParallelism() < 2) return undefined;
+  try {
+    execFileSync('taskset', ['-V'], { stdio: 'ignore' });
+    return String(availableParallelism() - 1);
+  } catch {
+    return undefined;
+  }
+})();
+export const PINNED = SERVER_CPU !== undefined;
+
 const children = new Set();
 process.once('exit', () => {
   for (const child of children) child.kill('SIGKILL');
@@ -21,7 +38,8 @@ process.once('exit', () => {
 /** Spawns a server and resolves once its output matches `ready` (by default: the first URL it prints, as `url`). */
 export function start(args, ready = /(http:\/\/[\d.]+:\d+\S*)/) {
   const t0 = performance.now();
-  const proc = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'] });
+  const [command, argv] = SERVER_CPU === undefined ? [process.execPath, args] : ['taskset', ['-c', SERVER_CPU, process.execPath, ...args]];
+  const proc = spawn(command, argv, { stdio: ['ignore', 'pipe', 'inherit'] });
   children.add(proc);
   proc.once('exit', () => children.delete(proc));
   return new Promise((resolve, reject) => {

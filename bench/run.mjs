@@ -11,7 +11,7 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { AUTH, BASELINE, CONNECTIONS, DURATION, firstOk, load, median, mockArgs, pad, ratio, rssMb, start, stop } from './lib.mjs';
+import { AUTH, BASELINE, CONNECTIONS, DURATION, firstOk, load, median, mockArgs, PINNED, pad, ratio, rssMb, start, stop } from './lib.mjs';
 import { inspectorRows } from './inspector.mjs';
 import { idleRss, workspaceCost } from './memory.mjs';
 import { storageRows } from './storage.mjs';
@@ -106,7 +106,9 @@ const storage = PARTS.has('storage') ? await storageRows(CONNECTIONS) : undefine
 const webhooks = PARTS.has('webhooks') ? await webhookRows(RATES) : undefined;
 const memory = PARTS.has('memory') ? { idleRssMb: await idleRss(), workspace: workspaceCost() } : undefined;
 
-console.log(`\nautocannon: ${CONNECTIONS} connections, ${DURATION}s per scenario, node ${process.version}`);
+console.log(
+  `\nautocannon: ${CONNECTIONS} connections, ${DURATION}s per scenario, node ${process.version}, ${PINNED ? 'each server pinned to the last core' : 'not pinned'}`,
+);
 if (api) {
   console.log('ceiling: bare Hono answering the same request with the same bytes (POST: after parsing the JSON body), same run\n');
   console.log(`| ${pad('scenario', 50)} | ${pad('fixtures', 8)} | × ceiling | req/s   | ceiling req/s | p50 ms | p99 ms | non-2xx |`);
@@ -173,7 +175,7 @@ const record = {
   commit: commit && dirty ? `${commit}+dirty` : commit,
   node: process.version,
   machine: { platform: process.platform, arch: process.arch, cpus: cpus().length, cpu: cpus()[0]?.model ?? null, memoryMb: Math.round(totalmem() / 2 ** 20) },
-  settings: { durationS: DURATION, connections: CONNECTIONS, scales: SCALES, webhookRates: RATES, parts: [...PARTS] },
+  settings: { durationS: DURATION, connections: CONNECTIONS, pinned: PINNED, scales: SCALES, webhookRates: RATES, parts: [...PARTS] },
   helloWorld: api?.base,
   scenarios: api?.rows.map(({ name, scale, mock: r, ceiling: c }) => ({ name, fixtures: scale, ratio: ratio(r.rps, c.rps), mock: r, ceiling: c })),
   startup: api && {
