@@ -60,8 +60,11 @@ export interface RawEntry {
   workspace: string | null;
   /** The API key or OAuth client that authenticated it. */
   credential?: string | null;
-  /** What the pipeline threw (the answer's reason), by reference. */
-  error?: unknown;
+  /**
+   * Why it was answered an error, as plain fields: never the thrown object itself, whose captured
+   * stack would keep the whole request (its context, headers and body) alive while the entry lives.
+   */
+  error?: JournalEntry['error'];
   /** The fault rule that hit it. */
   fault?: string;
   /** `Preference-Applied`. */
@@ -95,9 +98,13 @@ export interface JournalLimits {
 }
 
 function sizeOfHeaders(headers: RawEntry['headers']): number {
-  if (!Array.isArray(headers)) return 512; // in-process requests: a fair guess, they cannot be large
   let n = 0;
-  for (let i = 0; i < headers.length; i++) n += headers[i]!.length;
+  if (Array.isArray(headers)) {
+    for (let i = 0; i < headers.length; i++) n += headers[i]!.length;
+  } else {
+    // In-process requests: a Headers object (or a plain record).
+    for (const [k, v] of headerPairs(headers)) n += k.length + v.length;
+  }
   return n;
 }
 
@@ -129,7 +136,12 @@ export class Journal {
   record(raw: RawEntry): Stored {
     const stored = raw as Stored;
     stored.seq = ++this.seq;
-    stored.bytes = raw.url.length + sizeOfHeaders(raw.headers) + (raw.body?.length ?? 0) + (raw.response ? 512 + (raw.response.body?.length ?? 0) : 0);
+    stored.bytes =
+      raw.url.length +
+      sizeOfHeaders(raw.headers) +
+      (raw.body?.length ?? 0) +
+      (raw.error ? 64 + raw.error.message.length : 0) +
+      (raw.response ? 512 + (raw.response.body?.length ?? 0) : 0);
     if (this.count === this.limits.entries) this.dropOldest();
     this.ring[(this.start + this.count) % this.limits.entries] = stored;
     this.count++;
@@ -294,7 +306,7 @@ function presentBody(body: string | null, truncated: boolean, fields: ReadonlySe
 }
 
 /** Why it was answered an error: what the pipeline threw (never an unexpected error's details). */
-function presentError(err: unknown, status: number): JournalEntry['error'] {
+export function errorReason(err: unknown, status: number): JournalEntry['error'] {
   if (err instanceof ApiError) return { type: err.type, code: err.code, message: err.message, param: err.param };
   if (err instanceof OAuthError) return { type: 'oauth_error', code: err.error, message: err.description, param: null };
   if (err !== undefined && status >= 500) return { type: 'api_error', code: 'internal_error', message: 'An unexpected error occurred.', param: null };
@@ -339,7 +351,7 @@ export function present(raw: Stored): JournalEntry {
     duration_ms: Math.round(raw.duration * 1000) / 1000,
     workspace_id: raw.workspace,
     credential_id: raw.credential ?? null,
-    error: presentError(raw.error, raw.status),
+    error: raw.error ?? null,
     fault_id: raw.fault ?? null,
     prefer_applied: raw.prefer ?? null,
     replay_of: raw.replayOf === undefined ? null : `req_${raw.replayOf}`,

@@ -2,7 +2,7 @@ import type { Context, MiddlewareHandler } from 'hono';
 import type { Clock } from '../clock.js';
 import { LIMITS } from '../limits.js';
 import { type AppEnv, requestHeader } from '../context.js';
-import type { Journal, RawEntry, RawResponse } from './journal-log.js';
+import { errorReason, type Journal, type RawEntry, type RawResponse } from './journal-log.js';
 import { responseText } from './response-text.js';
 import { step } from './steps.js';
 
@@ -108,7 +108,7 @@ function record(
     workspace: principal?.workspaceId ?? null,
     started: o.t0,
     credential: principal?.credentialId ?? null,
-    error: c.error,
+    error: errorReason(c.error, o.status),
     fault: c.get('fault'),
     prefer: c.get('preferApplied'),
   };

@@ -1,4 +1,6 @@
 import { Hono } from 'hono';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { createClock } from '../../src/clock.js';
 import type { AppEnv, Principal } from '../../src/context.js';
@@ -114,6 +116,35 @@ describe('journal middleware', () => {
     const res = await app.request(path);
     expect(res.status).toBe(status);
     expect(only()).toMatchObject({ path, status });
+  });
+
+  it('keeps why a request failed, not the thrown error (whose stack would hold the whole request)', async () => {
+    setFlagsFromString('--expose-gc');
+    const gc = runInNewContext('gc') as () => void;
+    let thrown: WeakRef<Error> | undefined;
+    const own = new Hono<AppEnv>();
+    own.onError((err, c) => renderError(err, c));
+    own.use(journal(log, clock));
+    own.get('/v1/tickets/:id', (c) => {
+      const err = errors.notFound('ticket', c.req.param('id'));
+      thrown = new WeakRef(err);
+      throw err;
+    });
+    expect((await own.request('/v1/tickets/ticket_9', { headers: { 'x-big': 'b'.repeat(100_000) } })).status).toBe(404);
+    // A WeakRef holds its target until the turn that made it ends.
+    await new Promise((r) => setImmediate(r));
+    gc();
+    expect(thrown?.deref(), 'the thrown error was collected').toBeUndefined();
+    expect(only().error).toEqual({ type: 'not_found_error', code: 'resource_not_found', message: expect.stringContaining('ticket_9'), param: 'id' });
+  });
+
+  it('counts the headers of an in-process request in its byte budget', async () => {
+    const small = new Journal({ entries: 100, bytes: 300_000 });
+    const own = new Hono<AppEnv>();
+    own.use(journal(small, clock));
+    own.get('/v1/tickets', (c) => c.json({ data: [] }));
+    for (let i = 0; i < 5; i++) await own.request('/v1/tickets', { headers: { 'x-big': 'b'.repeat(100_000) } });
+    expect(small.size).toBe(2);
   });
 
   it('a request whose failure escapes the pipeline is still recorded (status -1)', async () => {
