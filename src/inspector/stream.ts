@@ -80,8 +80,7 @@ export function openStream(
   let droppingSince: number | undefined;
   let sent = 0;
   let ended = false;
-  /** Request and delivery events taken in the current second (for max_rate). */
-  let second = 0;
+  /** Request and delivery events taken in the current second (for max_rate; a timer starts each second). */
   let taken = 0;
   let batch: NodeJS.Timeout | undefined;
   let unwatch: () => unknown = () => undefined;
@@ -105,11 +104,7 @@ export function openStream(
     batch ??= setTimeout(flush, ms);
   };
   /** Whether one more request or delivery event would go over max_rate this second. */
-  const over = () => {
-    const now = Math.floor(performance.now() / 1000);
-    if (now !== second) [second, taken] = [now, 0];
-    return ++taken > q.max_rate!;
-  };
+  const over = () => ++taken > q.max_rate!;
   /** Whether the reader is behind: what it has not read fills the buffer. */
   const behind = () => (controller.desiredSize ?? 0) <= 0;
 
@@ -192,6 +187,14 @@ export function openStream(
         ping.unref();
         timers.push(ping);
         if (q.timeout_ms !== undefined) timers.push(setTimeout(end, q.timeout_ms));
+        if (q.max_rate !== undefined) {
+          // Counting by a timer, not by reading the time for every request the stream is told of.
+          const second = setInterval(() => {
+            taken = 0;
+          }, 1000);
+          second.unref();
+          timers.push(second);
+        }
         // Connections may be half-open (a client may end its side once its request is sent), so a
         // client that leaves would be noticed only at the next failed write: an event-stream client
         // that ends its side has left.

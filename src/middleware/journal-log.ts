@@ -5,6 +5,7 @@ import { nestedDeeperThan } from '../openapi/json-depth.js';
 import { dict } from '../store/dict.js';
 import { textMatcher } from '../text-match.js';
 import { cut, RESPONSE_SECRET_FIELDS, redactHeader, redactText, redactValue, SECRET_FIELDS } from './redact.js';
+import type { ResponseHeaders } from './response-text.js';
 
 export interface JournalEntry {
   id: string;
@@ -32,10 +33,11 @@ export interface JournalEntry {
 /** A response as the journal keeps it (while the feed is watched, and for replays). */
 export interface RawResponse {
   status: number;
-  headers: Headers;
+  headers: ResponseHeaders;
   /** At most LIMITS.journalBodyBytes of the body. */
   body: string | null;
-  bodySize: number;
+  /** Bytes of the whole body; absent when `body` is all of it (then counted when shown). */
+  bodySize?: number;
   bodyTruncated: boolean;
 }
 
@@ -114,6 +116,9 @@ function sizeOfHeaders(headers: RawEntry['headers']): number {
  */
 export class Journal {
   private ring: (Stored | undefined)[] = [];
+  /** Each slot's entry number and bytes, beside the ring: dropping the oldest entry reads no old object. */
+  private seqs: Float64Array;
+  private sizes: Float64Array;
   /** Index of the oldest entry, and how many there are. */
   private start = 0;
   private count = 0;
@@ -126,7 +131,10 @@ export class Journal {
     readonly limits: JournalLimits = { entries: 10_000, bytes: LIMITS.journalBytes },
     /** Where each entry is told, in short, when someone watches (GET /_mock/stream). */
     private readonly feed?: Feed,
-  ) {}
+  ) {
+    this.seqs = new Float64Array(limits.entries);
+    this.sizes = new Float64Array(limits.entries);
+  }
 
   /** Whether someone watches: responses are kept only then (and for replays). */
   get watched(): boolean {
@@ -143,7 +151,10 @@ export class Journal {
       (raw.error ? 64 + raw.error.message.length : 0) +
       (raw.response ? 512 + (raw.response.body?.length ?? 0) : 0);
     if (this.count === this.limits.entries) this.dropOldest();
-    this.ring[(this.start + this.count) % this.limits.entries] = stored;
+    const slot = (this.start + this.count) % this.limits.entries;
+    this.ring[slot] = stored;
+    this.seqs[slot] = stored.seq;
+    this.sizes[slot] = stored.bytes;
     this.count++;
     this.heldBytes += stored.bytes;
     while (this.heldBytes > this.limits.bytes && this.count > 1) this.dropOldest();
@@ -152,8 +163,8 @@ export class Journal {
   }
 
   private dropOldest(): void {
-    this.evicted = this.ring[this.start]!.seq;
-    this.heldBytes -= this.ring[this.start]!.bytes;
+    this.evicted = this.seqs[this.start]!;
+    this.heldBytes -= this.sizes[this.start]!;
     this.ring[this.start] = undefined;
     this.start = (this.start + 1) % this.limits.entries;
     this.count--;
@@ -178,6 +189,10 @@ export class Journal {
     if (workspaceId === undefined) this.evicted = this.seq;
     const kept = workspaceId === undefined ? [] : [...this.held()].filter((r) => r.workspace !== workspaceId);
     this.ring = kept;
+    kept.forEach((r, k) => {
+      this.seqs[k] = r.seq;
+      this.sizes[k] = r.bytes;
+    });
     this.start = 0;
     this.count = kept.length;
     this.heldBytes = kept.reduce((n, r) => n + r.bytes, 0);
@@ -316,12 +331,12 @@ export function errorReason(err: unknown, status: number): JournalEntry['error']
 function presentResponse(res: RawResponse | undefined): JournalEntry['response'] {
   if (!res) return null;
   const headers = dict<string>();
-  for (const [k, v] of res.headers) headers[k] = redactHeader(k, v);
+  for (const [k, v] of res.headers instanceof Headers ? res.headers : Object.entries(res.headers)) headers[k.toLowerCase()] = redactHeader(k, v);
   return {
     status: res.status,
     headers,
     body: presentBody(res.body, res.bodyTruncated, RESPONSE_SECRET_FIELDS),
-    body_size: res.bodySize,
+    body_size: res.bodySize ?? (res.body === null ? 0 : Buffer.byteLength(res.body)),
     body_truncated: res.bodyTruncated,
   };
 }

@@ -3,17 +3,20 @@ import type { Clock } from '../clock.js';
 import { LIMITS } from '../limits.js';
 import { type AppEnv, requestHeader } from '../context.js';
 import { errorReason, type Journal, type RawEntry, type RawResponse } from './journal-log.js';
-import { responseText } from './response-text.js';
+import { type ResponseContent, responseContent } from './response-text.js';
 import { step } from './steps.js';
 
 /**
  * The first LIMITS.journalBodyBytes bytes of a body (cut at a character boundary), as a string of
  * its own: a plain slice would keep the whole body alive (V8 slices point into their parent string).
  */
-function prefixOf(text: string): { body: string; truncated: boolean } {
+function prefixOf(
+  text: string,
+  size = text.length * 3 <= LIMITS.journalBodyBytes ? -1 : Buffer.byteLength(text, 'utf8'),
+): { body: string; truncated: boolean } {
   const limit = LIMITS.journalBodyBytes;
   // A UTF-16 unit is at most 3 bytes of UTF-8 (a surrogate pair is 4 bytes for 2 units).
-  if (text.length * 3 <= limit || Buffer.byteLength(text, 'utf8') <= limit) return { body: text, truncated: false };
+  if (size <= limit) return { body: text, truncated: false };
   const bytes = Buffer.from(text.slice(0, limit), 'utf8');
   let end = limit;
   while (end > 0 && (bytes[end]! & 0xc0) === 0x80) end--; // never split a character
@@ -29,16 +32,13 @@ export interface JournalEnv {
 }
 
 /** The response as the journal keeps it: status, headers and the first bytes of the body. */
-async function captureResponse(res: Response): Promise<RawResponse> {
-  const text = await responseText(res);
-  const kept = text ? prefixOf(text) : null;
-  return {
-    status: res.status,
-    headers: res.headers,
-    body: kept?.body ?? null,
-    bodySize: text ? Buffer.byteLength(text) : 0,
-    bodyTruncated: kept?.truncated ?? false,
-  };
+function keptResponse(status: number, { headers, text }: ResponseContent): RawResponse {
+  if (!text) return { status, headers, body: null, bodySize: 0, bodyTruncated: false };
+  // Short enough to be kept whole whatever it holds: its size is counted only if someone reads it.
+  if (text.length * 3 <= LIMITS.journalBodyBytes) return { status, headers, body: text, bodyTruncated: false };
+  const size = Buffer.byteLength(text, 'utf8');
+  const kept = prefixOf(text, size);
+  return { status, headers, body: kept.body, bodySize: size, bodyTruncated: kept.truncated };
 }
 
 /**
@@ -56,9 +56,13 @@ export function journal(log: Journal, clock: Clock): MiddlewareHandler<AppEnv> {
       // Only a body the pipeline read is shown (a refused request's body is never read at all).
       const keepsResponse = status > 0 && (replay !== undefined || log.watched);
       if (!c.get('bodyRead') && !keepsResponse) return record(c, log, replay, { at, t0, status, text: null });
+      const content = keepsResponse ? responseContent(c.res) : undefined;
+      // Answered at once with a body held in memory (a GET, most often): recorded at once.
+      if (!c.get('bodyRead') && !(content instanceof Promise))
+        return record(c, log, replay, { at, t0, status, text: null, response: content && keptResponse(status, content) });
       return (async () => {
         const text = c.get('bodyRead') ? await c.req.text().catch(() => null) : null;
-        const response = keepsResponse ? await captureResponse(c.res) : undefined;
+        const response = content && keptResponse(status, await content);
         record(c, log, replay, { at, t0, status, text, response });
       })();
     };

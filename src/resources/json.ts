@@ -18,7 +18,18 @@ export function listJson(page: ListPage): string {
   return `{"data":[${page.data.map(recordJson).join(',')}],"meta":${JSON.stringify(page.meta)},"links":${JSON.stringify(page.links)}}`;
 }
 
-/** `{"data": {...}}` */
+const enveloped = new WeakMap<Rec, string>();
+
+/**
+ * `{"data": {...}}`, also computed once per record: every answer for it is then the very same flat
+ * string (a new concatenation per answer was flattened again by each write, and was one more
+ * string per request for the journal to hold while the inspector is open).
+ */
 export function oneJson(record: Rec): string {
-  return `{"data":${recordJson(record)}}`;
+  let json = enveloped.get(record);
+  if (json === undefined) {
+    json = `{"data":${recordJson(record)}}`;
+    enveloped.set(record, json);
+  }
+  return json;
 }

@@ -24,6 +24,40 @@ describe('the inspector on a real socket', () => {
     }
   });
 
+  it('keeps each answer on a socket while watched: its headers, body and size, as sent', async () => {
+    const mock = await createMockServer({ port: 0, logLevel: 'silent' });
+    const s = sseReader(await fetch(`${mock.url}/_mock/stream`));
+    try {
+      await s.until(() => s.of('ready').length === 1);
+      const sent = await fetch(`${mock.url}/v1/tickets/ticket_123`, { headers: AUTH });
+      const text = await sent.text();
+      const created = await fetch(`${mock.url}/v1/tickets`, {
+        method: 'POST',
+        headers: { ...AUTH, 'content-type': 'application/json' },
+        body: JSON.stringify({ subject: 'Kept ✓' }),
+      });
+      const createdText = await created.text();
+      const entries = ((await (await fetch(`${mock.url}/_mock/requests?limit=2`)).json()) as any).data;
+      const [post, get] = entries;
+      expect(get.response).toEqual({
+        status: 200,
+        headers: expect.objectContaining({
+          'content-type': sent.headers.get('content-type'),
+          'x-ratelimit-remaining': sent.headers.get('x-ratelimit-remaining'),
+        }),
+        body: JSON.parse(text),
+        body_size: Buffer.byteLength(text),
+        body_truncated: false,
+      });
+      expect(post.response).toMatchObject({ status: 201, body: JSON.parse(createdText), body_size: Buffer.byteLength(createdText) });
+      // The same record answered twice is the same bytes both times.
+      expect(await (await fetch(`${mock.url}/v1/tickets/ticket_123`, { headers: AUTH })).text()).toBe(text);
+    } finally {
+      await s.cancel();
+      await mock.close();
+    }
+  });
+
   it('prints the inspector in the start banner', async () => {
     const cli = await startCli(['--port', '0']);
     try {
