@@ -39,7 +39,12 @@ try {
   rmSync(packed.tree, { recursive: true, force: true });
   // A CommonJS project (no "type"), as most Jest users have; the ES module recipes are .mjs or TypeScript.
   writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'recipes', private: true }));
-  run('npm', ['install', '--no-audit', '--no-fund', packed.path, 'vitest', 'jest', 'typescript', '@types/node'], dir);
+  // The tools come as published up to a fixed day (RECIPES_BEFORE, "latest" for today's): a new
+  // release upstream, or one the registry serves only in part (@babel/core 7.29.16 asking for an
+  // @babel/parser the registry did not have yet, 2026-12-04), must not fail a run that changed nothing.
+  const before = process.env.RECIPES_BEFORE ?? '2026-12-01';
+  const pinned = before === 'latest' ? [] : [`--before=${before}`];
+  run('npm', ['install', '--no-audit', '--no-fund', ...pinned, packed.path, 'vitest', 'jest', 'typescript', '@types/node'], dir);
   for (const r of recipes) {
     mkdirSync(dirname(join(dir, r.project, r.file)), { recursive: true });
     writeFileSync(join(dir, r.project, r.file), r.code);
