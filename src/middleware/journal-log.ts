@@ -116,9 +116,6 @@ function sizeOfHeaders(headers: RawEntry['headers']): number {
  */
 export class Journal {
   private ring: (Stored | undefined)[] = [];
-  /** Each slot's entry number and bytes, beside the ring: dropping the oldest entry reads no old object. */
-  private seqs: Float64Array;
-  private sizes: Float64Array;
   /** Index of the oldest entry, and how many there are. */
   private start = 0;
   private count = 0;
@@ -131,10 +128,7 @@ export class Journal {
     readonly limits: JournalLimits = { entries: 10_000, bytes: LIMITS.journalBytes },
     /** Where each entry is told, in short, when someone watches (GET /_mock/stream). */
     private readonly feed?: Feed,
-  ) {
-    this.seqs = new Float64Array(limits.entries);
-    this.sizes = new Float64Array(limits.entries);
-  }
+  ) {}
 
   /** Whether someone watches: responses are kept only then (and for replays). */
   get watched(): boolean {
@@ -151,10 +145,7 @@ export class Journal {
       (raw.error ? 64 + raw.error.message.length : 0) +
       (raw.response ? 512 + (raw.response.body?.length ?? 0) : 0);
     if (this.count === this.limits.entries) this.dropOldest();
-    const slot = (this.start + this.count) % this.limits.entries;
-    this.ring[slot] = stored;
-    this.seqs[slot] = stored.seq;
-    this.sizes[slot] = stored.bytes;
+    this.ring[(this.start + this.count) % this.limits.entries] = stored;
     this.count++;
     this.heldBytes += stored.bytes;
     while (this.heldBytes > this.limits.bytes && this.count > 1) this.dropOldest();
@@ -163,8 +154,8 @@ export class Journal {
   }
 
   private dropOldest(): void {
-    this.evicted = this.seqs[this.start]!;
-    this.heldBytes -= this.sizes[this.start]!;
+    this.evicted = this.ring[this.start]!.seq;
+    this.heldBytes -= this.ring[this.start]!.bytes;
     this.ring[this.start] = undefined;
     this.start = (this.start + 1) % this.limits.entries;
     this.count--;
@@ -189,10 +180,6 @@ export class Journal {
     if (workspaceId === undefined) this.evicted = this.seq;
     const kept = workspaceId === undefined ? [] : [...this.held()].filter((r) => r.workspace !== workspaceId);
     this.ring = kept;
-    kept.forEach((r, k) => {
-      this.seqs[k] = r.seq;
-      this.sizes[k] = r.bytes;
-    });
     this.start = 0;
     this.count = kept.length;
     this.heldBytes = kept.reduce((n, r) => n + r.bytes, 0);

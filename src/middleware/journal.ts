@@ -7,15 +7,12 @@ import { type ResponseContent, responseContent } from './response-text.js';
 import { step } from './steps.js';
 
 /**
- * The first LIMITS.journalBodyBytes bytes of a body (cut at a character boundary), as a string of
- * its own: a plain slice would keep the whole body alive (V8 slices point into their parent string).
+ * The first LIMITS.journalBodyBytes bytes of a body of `size` bytes (cut at a character boundary),
+ * as a string of its own: a plain slice would keep the whole body alive (V8 slices point into their
+ * parent string).
  */
-function prefixOf(
-  text: string,
-  size = text.length * 3 <= LIMITS.journalBodyBytes ? -1 : Buffer.byteLength(text, 'utf8'),
-): { body: string; truncated: boolean } {
+function prefixOf(text: string, size: number): { body: string; truncated: boolean } {
   const limit = LIMITS.journalBodyBytes;
-  // A UTF-16 unit is at most 3 bytes of UTF-8 (a surrogate pair is 4 bytes for 2 units).
   if (size <= limit) return { body: text, truncated: false };
   const bytes = Buffer.from(text.slice(0, limit), 'utf8');
   let end = limit;
@@ -34,7 +31,8 @@ export interface JournalEnv {
 /** The response as the journal keeps it: status, headers and the first bytes of the body. */
 function keptResponse(status: number, { headers, text }: ResponseContent): RawResponse {
   if (!text) return { status, headers, body: null, bodySize: 0, bodyTruncated: false };
-  // Short enough to be kept whole whatever it holds: its size is counted only if someone reads it.
+  // Short enough to be kept whole whatever it holds (a UTF-16 unit is at most 3 bytes of UTF-8):
+  // its size is counted only if someone reads it.
   if (text.length * 3 <= LIMITS.journalBodyBytes) return { status, headers, body: text, bodyTruncated: false };
   const size = Buffer.byteLength(text, 'utf8');
   const kept = prefixOf(text, size);
@@ -96,7 +94,7 @@ function record(
 ): void {
   const declared = requestHeader(c, 'content-length') ?? '';
   const size = o.text === null ? (/^\d{1,15}$/.test(declared) ? Number(declared) : 0) : Buffer.byteLength(o.text);
-  const kept = o.text ? prefixOf(o.text) : null;
+  const kept = o.text ? prefixOf(o.text, size) : null;
   const env = c.env as { incoming?: { rawHeaders?: string[] } } | undefined;
   const principal = c.get('principal');
   const raw: RawEntry = {

@@ -37,13 +37,13 @@ export function responseContent(res: Response): ResponseContent | Promise<Respon
     const headers = slot[2];
     if (headers instanceof Headers) return { headers, text };
     if (headers === undefined || headers === null) return { headers: { 'content-type': 'text/plain; charset=UTF-8' }, text };
-    // The record is the response's own (made for it by `respond`, never changed once written).
-    if (typeof headers === 'object' && !Array.isArray(headers)) return { headers: headers as Record<string, string>, text };
+    // A copy: @hono/node-server adds its own Content-Length (a number) to the record as it writes.
+    if (typeof headers === 'object' && !Array.isArray(headers)) return { headers: { ...(headers as Record<string, string>) }, text };
   }
   return responseText(res).then((body) => ({ headers: res.headers, text: body }));
 }
 
-export async function responseText(res: Response): Promise<string | null> {
+async function responseText(res: Response): Promise<string | null> {
   const slot = cached(res);
   const now = slot && textNow(slot[1]);
   if (now !== undefined) return now;

@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it, vi } from 'vitest';
 import { createMockServer } from '../../src/index.js';
 import { startCli } from '../helpers/cli.js';
+import { assertMatchesSpec } from '../helpers/spec-check.js';
 import { sseReader } from '../helpers/sse.js';
 
 const LOG_LOADS = fileURLToPath(new URL('../helpers/log-loads.mjs', import.meta.url));
@@ -37,8 +38,12 @@ describe('the inspector on a real socket', () => {
         body: JSON.stringify({ subject: 'Kept ✓' }),
       });
       const createdText = await created.text();
-      const entries = ((await (await fetch(`${mock.url}/_mock/requests?limit=2`)).json()) as any).data;
-      const [post, get] = entries;
+      const journal = await fetch(`${mock.url}/_mock/requests?limit=2`);
+      const listed = (await journal.json()) as any;
+      await assertMatchesSpec('GET', '/_mock/requests', journal.status, listed);
+      const [post, get] = listed.data;
+      // As the pipeline answered them: text values (the server's own Content-Length, added as it writes, is not one of them).
+      for (const kept of [get, post]) for (const value of Object.values(kept.response.headers)) expect(typeof value).toBe('string');
       expect(get.response).toEqual({
         status: 200,
         headers: expect.objectContaining({
