@@ -10,26 +10,36 @@ const READERS = [
 ];
 const CONSUMER = fileURLToPath(new URL('./stream-consumer.mjs', import.meta.url));
 
-async function alternated(url, name, opts, path, query) {
+async function alternated(url, pid, name, opts, path, query) {
   const runs = { without: [], with: [] };
   let events = {};
   for (let round = 0; round < 2; round++) {
-    runs.without.push(await load(`${url}${path}`, opts));
+    runs.without.push(await load(`${url}${path}`, opts, pid));
     const consumer = await start([CONSUMER, url, query], /^(ready)$/m);
-    runs.with.push(await load(`${url}${path}`, opts));
+    runs.with.push(await load(`${url}${path}`, opts, pid));
     const counted = new Promise((resolve) => consumer.proc.stdout.on('data', (c) => /^\{/m.test(String(c)) && resolve(String(c))));
     consumer.proc.kill('SIGTERM');
     events = JSON.parse((await counted).trim().split('\n').at(-1));
   }
   const avg = (rs) => Math.round(rs.reduce((n, r) => n + r.rps, 0) / rs.length);
-  return { name, without: avg(runs.without), with: avg(runs.with), p99With: Math.max(...runs.with.map((r) => r.p99)), events };
+  // The server's CPU per request moves far less than throughput when the load generator shares a core with the reader.
+  const cpu = (rs) => (rs.every((r) => r.cpuUs !== undefined) ? Number((rs.reduce((n, r) => n + r.cpuUs, 0) / rs.length).toFixed(1)) : null);
+  return {
+    name,
+    without: avg(runs.without),
+    with: avg(runs.with),
+    p99With: Math.max(...runs.with.map((r) => r.p99)),
+    cpuUsWithout: cpu(runs.without),
+    cpuUsWith: cpu(runs.with),
+    events,
+  };
 }
 
 /** `scenarios`: [name, path, request options] for each scenario measured with and without a reader. */
-export async function inspectorRows(url, scenarios) {
+export async function inspectorRows(url, pid, scenarios) {
   const out = [];
   for (const [name, path, opts] of scenarios) {
-    for (const [reader, query] of READERS) out.push({ reader, ...(await alternated(url, name, opts, path, query)) });
+    for (const [reader, query] of READERS) out.push({ reader, ...(await alternated(url, pid, name, opts, path, query)) });
   }
   return out;
 }

@@ -83,9 +83,23 @@ export function rssMb(pid) {
   return { now: Math.round(kb('VmRSS') / 1024), peak: Math.round(kb('VmHWM') / 1024) };
 }
 
-export async function load(url, opts = {}) {
+/** CPU time a process has used (user + system), in ms; undefined where /proc is not there. */
+export function cpuMs(pid) {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100; // utime and stime, in clock ticks of 1/100 s
+  } catch {
+    return undefined;
+  }
+}
+
+/** One autocannon run; with `pid`, also the server's CPU time per answered request (µs). */
+export async function load(url, opts = {}, pid = undefined) {
+  const cpu0 = pid && cpuMs(pid);
   const result = await autocannon({ url, connections: CONNECTIONS, duration: DURATION, ...opts });
-  return { rps: Math.round(result.requests.average), p50: result.latency.p50, p99: result.latency.p99, non2xx: result.non2xx, errors: result.errors };
+  const cpu1 = pid && cpuMs(pid);
+  const cpuUs = cpu0 !== undefined && cpu1 !== undefined && result.requests.total > 0 ? ((cpu1 - cpu0) * 1000) / result.requests.total : undefined;
+  return { rps: Math.round(result.requests.average), p50: result.latency.p50, p99: result.latency.p99, non2xx: result.non2xx, errors: result.errors, cpuUs };
 }
 
 export const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];

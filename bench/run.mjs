@@ -93,7 +93,7 @@ async function apiPart() {
     summary.push({ scale, startup: { health, me, filtered }, rssMb: rssMb(mock.proc.pid).peak });
     if (scale === 'default' && PARTS.has('inspector')) {
       const streamed = SCENARIOS.filter(([n]) => STREAMED.includes(n)).map(([name, method, path, body]) => [name, path, requestOf(method, body)]);
-      inspector.push(...(await inspectorRows(mock.url, streamed)));
+      inspector.push(...(await inspectorRows(mock.url, mock.proc.pid, streamed)));
     }
     await stop(ceiling.proc);
     await stop(mock.proc);
@@ -121,14 +121,18 @@ if (api) {
   console.log(`\nbare Hono hello-world: ${api.base.rps} req/s (p50 ${api.base.p50} ms, p99 ${api.base.p99} ms)`);
   if (api.inspector.length) {
     console.log('\none inspector open (a /_mock/stream reader in its own process), default fixtures, same server, alternated twice:\n');
-    console.log(`| ${pad('scenario', 16)} | ${pad('reader', 21)} | req/s closed | req/s open | × closed | p99 ms open | events read (last run) |`);
-    console.log('|------------------|-----------------------|--------------|------------|----------|-------------|------------------------|');
+    console.log(
+      `| ${pad('scenario', 16)} | ${pad('reader', 21)} | req/s closed | req/s open | × closed | server µs/request closed → open | p99 ms open | events read (last run) |`,
+    );
+    console.log(
+      '|------------------|-----------------------|--------------|------------|----------|---------------------------------|-------------|------------------------|',
+    );
     for (const r of api.inspector) {
       const events = Object.entries(r.events)
         .map(([k, v]) => `${k} ${v}`)
         .join(', ');
       console.log(
-        `| ${pad(r.name, 16)} | ${pad(r.reader, 21)} | ${pad(r.without, 12)} | ${pad(r.with, 10)} | ${pad(ratio(r.with, r.without).toFixed(2), 8)} | ${pad(r.p99With, 11)} | ${pad(events, 22)} |`,
+        `| ${pad(r.name, 16)} | ${pad(r.reader, 21)} | ${pad(r.without, 12)} | ${pad(r.with, 10)} | ${pad(ratio(r.with, r.without).toFixed(2), 8)} | ${pad(r.cpuUsWith === null ? '—' : `${r.cpuUsWithout} → ${r.cpuUsWith}`, 31)} | ${pad(r.p99With, 11)} | ${pad(events, 22)} |`,
       );
     }
   }
